@@ -1,0 +1,87 @@
+package dev.pirate.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.pirate.event.PirateListener;
+
+/**
+ * Settings shared by {@link MajordomoClient} and {@link DirectClient}.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class ClientBuilder<B extends ClientBuilder<B>> {
+
+    final String endpoint;
+
+    CallOptions defaults = CallOptions.DEFAULTS;
+
+    PirateListener listener = PirateListener.NONE;
+
+    long maxMessageSize = 16L * 1024 * 1024;
+
+    String threadName = "pirate-client-io";
+
+    ClientBuilder(String endpoint) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /**
+     * Sets how long each attempt waits for a reply (default 2500 ms).
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public B timeout(Duration timeout) {
+        this.defaults = new CallOptions(timeout, this.defaults.retries());
+        return self();
+    }
+
+    /**
+     * Sets how many times a request is sent again after a timeout (default 3).
+     * @param retries zero or more
+     * @return this builder
+     */
+    public B retries(int retries) {
+        this.defaults = new CallOptions(this.defaults.timeout(), retries);
+        return self();
+    }
+
+    /**
+     * Sets the listener that receives the client's events.
+     * @param listener the listener
+     * @return this builder
+     */
+    public B listener(PirateListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return self();
+    }
+
+    /**
+     * Sets the largest reply accepted (default 16 MiB); larger replies are dropped.
+     * @param bytes the limit in bytes
+     * @return this builder
+     */
+    public B maxMessageSize(long bytes) {
+        this.maxMessageSize = bytes;
+        return self();
+    }
+
+    /**
+     * Sets the name of the asynchronous I/O thread (default {@code pirate-client-io}).
+     * @param name the thread name
+     * @return this builder
+     */
+    public B threadName(String name) {
+        this.threadName = Objects.requireNonNull(name, "name");
+        return self();
+    }
+
+    ClientEngine engine(Wire wire) {
+        return new ClientEngine(this.endpoint, wire, this.listener, this.defaults, this.maxMessageSize, this.threadName);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.pirate.client;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import dev.pirate.event.PirateListener;
+import dev.pirate.support.FrameBuffer;
+
+/**
+ * The Lazy Pirate engine behind {@link MajordomoClient} and {@link DirectClient}: a pool of DEALER
+ * sockets to one endpoint, a synchronous driver that runs on the caller's thread, and an
+ * asynchronous driver with one I/O thread.
+ * <p>
+ * Sockets move between threads only through the pool, a concurrent deque, which gives the
+ * happens-before edge ZeroMQ asks for. A socket whose attempt timed out is closed (LINGER 0), never
+ * pooled, so a late reply dies with it.
+ */
+final class ClientEngine implements AutoCloseable {
+
+    private static final int MAX_IDLE_SOCKETS = 64;
+
+    private final String endpoint;
+
+    private final Wire wire;
+
+    private final PirateListener listener;
+
+    private final CallOptions defaults;
+
+    private final String threadName;
+
+    private final ZContext context = new ZContext(1);
+
+    private final ConcurrentLinkedDeque<ZMQ.Socket> idle = new ConcurrentLinkedDeque<>();
+
+    private final AtomicInteger idleCount = new AtomicInteger();
+
+    private final AtomicInteger syncCalls = new AtomicInteger();
+
+    private final long maxMessageSize;
+
+    private volatile boolean closed;
+
+    private AsyncLoop asyncLoop;
+
+    ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, long maxMessageSize,
+            String threadName) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.wire = wire;
+        this.listener = listener;
+        this.defaults = defaults;
+        this.maxMessageSize = maxMessageSize;
+        this.threadName = threadName;
+    }
+
+    String endpoint() {
+        return this.endpoint;
+    }
+
+    Wire wire() {
+        return this.wire;
+    }
+
+    PirateListener listener() {
+        return this.listener;
+    }
+
+    CallOptions defaults() {
+        return this.defaults;
+    }
+
+    FrameBuffer newFrameBuffer() {
+        return new FrameBuffer(this.maxMessageSize, Integer.MAX_VALUE);
+    }
+
+    List<byte[]> call(String target, List<byte[]> body, CallOptions options) {
+        checkBody(body);
+        this.syncCalls.incrementAndGet();
+        try {
+            checkOpen();
+            Exchange exchange = new Exchange(this, target, body, options);
+            FrameBuffer frames = newFrameBuffer();
+            exchange.begin();
+            boolean done = false;
+            while (!done) {
+                long waitNanos = exchange.deadlineNanos() - System.nanoTime();
+                ZMQ.Socket socket = exchange.socket();
+                socket.setReceiveTimeOut((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
+                if (frames.receive(socket)) {
+                    done = exchange.onMessage(frames);
+                }
+                else if (System.nanoTime() - exchange.deadlineNanos() >= 0) {
+                    done = exchange.onTimeout();
+                }
+            }
+            return exchange.future.join();
+        }
+        catch (CompletionException ex) {
+            throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+        }
+        finally {
+            if (this.syncCalls.decrementAndGet() == 0 && this.closed) {
+                synchronized (this.syncCalls) {
+                    this.syncCalls.notifyAll();
+                }
+            }
+        }
+    }
+
+    CompletableFuture<List<byte[]>> callAsync(String target, List<byte[]> body, CallOptions options) {
+        checkBody(body);
+        checkOpen();
+        Exchange exchange = new Exchange(this, target, body, options);
+        asyncLoop().submit(exchange);
+        return exchange.future;
+    }
+
+    private synchronized AsyncLoop asyncLoop() {
+        checkOpen();
+        if (this.asyncLoop == null) {
+            this.asyncLoop = new AsyncLoop(this, this.threadName);
+        }
+        return this.asyncLoop;
+    }
+
+    private static void checkBody(List<byte[]> body) {
+        if (body == null || body.isEmpty()) {
+            throw new IllegalArgumentException("A request needs at least one body frame");
+        }
+    }
+
+    private void checkOpen() {
+        if (this.closed) {
+            throw new IllegalStateException("Client for " + this.endpoint + " is closed");
+        }
+    }
+
+    ZMQ.Socket borrowSocket() {
+        ZMQ.Socket socket = this.idle.pollFirst();
+        if (socket != null) {
+            this.idleCount.decrementAndGet();
+            return socket;
+        }
+        socket = this.context.createSocket(SocketType.DEALER);
+        socket.setLinger(0);
+        socket.connect(this.endpoint);
+        return socket;
+    }
+
+    void releaseSocket(ZMQ.Socket socket) {
+        if (!this.closed && this.idleCount.incrementAndGet() <= MAX_IDLE_SOCKETS) {
+            this.idle.offerFirst(socket);
+        }
+        else {
+            this.idleCount.decrementAndGet();
+            socket.close();
+        }
+    }
+
+    void discardSocket(ZMQ.Socket socket) {
+        socket.close();
+    }
+
+    /**
+     * Closes the client: pending async requests fail, synchronous calls in progress may finish within
+     * the default request time, then every socket and the context are closed.
+     */
+    @Override
+    public void close() {
+        AsyncLoop loop;
+        synchronized (this) {
+            if (this.closed) {
+                return;
+            }
+            this.closed = true;
+            loop = this.asyncLoop;
+        }
+        if (loop != null) {
+            loop.close();
+        }
+        awaitSyncCalls(this.defaults.timeout().toMillis() * (this.defaults.attempts() + 1));
+        ZMQ.Socket socket;
+        while ((socket = this.idle.pollFirst()) != null) {
+            socket.close();
+        }
+        this.context.close();
+    }
+
+    /** Sync callers own their sockets until they return; closing the context under them is unsafe. */
+    private void awaitSyncCalls(long maxMillis) {
+        long deadline = System.currentTimeMillis() + maxMillis;
+        synchronized (this.syncCalls) {
+            long left;
+            while (this.syncCalls.get() > 0 && (left = deadline - System.currentTimeMillis()) > 0) {
+                try {
+                    this.syncCalls.wait(left);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.pirate.client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZMQ;
+
+import dev.pirate.event.ClientOutcome;
+import dev.pirate.protocol.ErrorReply;
+import dev.pirate.protocol.Mdp;
+import dev.pirate.support.FrameBuffer;
+
+/**
+ * One request's Lazy Pirate state machine: send, wait, and on timeout close the socket, open a new
+ * one and send again, until a reply comes or the attempts run out.
+ * <p>
+ * After the first timeout of a brokered request it asks the broker {@code mmi.service} once, so a
+ * service without workers is reported as unknown rather than as slow. Each attempt uses its own
+ * socket and a timed-out socket is closed, so a late reply can never be taken for another request.
+ * The same machine is driven by the caller's thread (sync calls) or by the I/O thread (async).
+ */
+final class Exchange {
+
+    private static final Logger logger = LoggerFactory.getLogger(Exchange.class);
+
+    private final ClientEngine engine;
+
+    private final String target;
+
+    private final List<byte[]> body;
+
+    private final CallOptions options;
+
+    private final long startNanos = System.nanoTime();
+
+    final CompletableFuture<List<byte[]>> future = new CompletableFuture<>();
+
+    private ZMQ.Socket socket;
+
+    private long deadlineNanos;
+
+    private int attempts;
+
+    private boolean probed;
+
+    private boolean probing;
+
+    Exchange(ClientEngine engine, String target, List<byte[]> body, CallOptions options) {
+        this.engine = engine;
+        this.target = target;
+        this.body = body;
+        this.options = options;
+    }
+
+    ZMQ.Socket socket() {
+        return this.socket;
+    }
+
+    long deadlineNanos() {
+        return this.deadlineNanos;
+    }
+
+    boolean isDone() {
+        return this.future.isDone();
+    }
+
+    void begin() {
+        sendRequest();
+    }
+
+    private void sendRequest() {
+        this.socket = this.engine.borrowSocket();
+        this.attempts++;
+        this.engine.wire().send(this.socket, this.target, this.body);
+        this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
+    }
+
+    private void sendProbe() {
+        this.socket = this.engine.borrowSocket();
+        this.probing = true;
+        this.probed = true;
+        MdpWire.INSTANCE.send(this.socket, Mdp.MMI_SERVICE, List.of(this.target.getBytes(StandardCharsets.US_ASCII)));
+        this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
+    }
+
+    /**
+     * Handles a message received on the current socket.
+     * @return {@code true} when the exchange is complete
+     */
+    boolean onMessage(FrameBuffer frames) {
+        if (this.probing) {
+            List<byte[]> answer = MdpWire.INSTANCE.replyBody(frames, Mdp.MMI_SERVICE);
+            if (answer == null) {
+                return false;
+            }
+            this.engine.releaseSocket(this.socket);
+            this.socket = null;
+            this.probing = false;
+            if (Mdp.is(answer.get(0), Mdp.MMI_NOT_FOUND)) {
+                complete(ClientOutcome.UNKNOWN_SERVICE,
+                        new PirateUnknownServiceException(this.target, this.engine.endpoint()));
+                return true;
+            }
+            return retryOrGiveUp();
+        }
+        List<byte[]> reply = this.engine.wire().replyBody(frames, this.target);
+        if (reply == null) {
+            logger.warn("Dropped a malformed reply from {} for '{}'", this.engine.endpoint(), this.target);
+            return false;
+        }
+        this.engine.releaseSocket(this.socket);
+        this.socket = null;
+        if (ErrorReply.isError(reply)) {
+            complete(ClientOutcome.FAILED,
+                    new PirateRemoteException(this.target, this.engine.endpoint(), ErrorReply.message(reply)));
+        }
+        else {
+            this.engine.listener().clientRequestCompleted(this.target, ClientOutcome.SUCCESS, elapsedNanos());
+            this.future.complete(reply);
+        }
+        return true;
+    }
+
+    /**
+     * Handles the deadline passing without a reply.
+     * @return {@code true} when the exchange is complete
+     */
+    boolean onTimeout() {
+        this.engine.discardSocket(this.socket);
+        this.socket = null;
+        if (this.probing) {
+            this.probing = false;
+        }
+        else if (!this.probed && this.engine.wire().canProbe(this.target)) {
+            sendProbe();
+            return false;
+        }
+        return retryOrGiveUp();
+    }
+
+    private boolean retryOrGiveUp() {
+        if (this.attempts >= this.options.attempts()) {
+            complete(ClientOutcome.TIMEOUT, new PirateTimeoutException(this.target, this.engine.endpoint(),
+                    this.attempts, Duration.ofNanos(elapsedNanos())));
+            return true;
+        }
+        logger.debug("No reply from '{}' at {}; retrying", this.target, this.engine.endpoint());
+        this.engine.listener().clientRetry(this.target);
+        sendRequest();
+        return false;
+    }
+
+    /**
+     * Ends the exchange because the client is closing.
+     */
+    void abort() {
+        if (this.socket != null) {
+            this.engine.discardSocket(this.socket);
+            this.socket = null;
+        }
+        complete(ClientOutcome.FAILED, new PirateException("Client for " + this.engine.endpoint() + " closed before '"
+                + this.target + "' replied", this.target, this.engine.endpoint()));
+    }
+
+    private void complete(ClientOutcome outcome, PirateException failure) {
+        this.engine.listener().clientRequestCompleted(this.target, outcome, elapsedNanos());
+        this.future.completeExceptionally(failure);
+    }
+
+    private long elapsedNanos() {
+        return System.nanoTime() - this.startNanos;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.pirate.client;
+
+import java.util.List;
+
+import org.zeromq.ZMQ;
+
+import dev.pirate.support.FrameBuffer;
+
+/**
+ * How a request and its reply are framed on a DEALER socket: MDP/0.1 through a broker, or plain
+ * REQ/REP to a server.
+ */
+interface Wire {
+
+    /**
+     * Sends a request, including the empty delimiter a REQ socket would add.
+     */
+    void send(ZMQ.Socket socket, String target, List<byte[]> body);
+
+    /**
+     * Extracts the reply body.
+     * @return the body, or {@code null} if the message is not a valid reply for the target
+     */
+    List<byte[]> replyBody(FrameBuffer frames, String target);
+
+    /**
+     * Tells whether the far end can say that a target does not exist (MMI).
+     */
+    boolean canProbe(String target);
+}

@@ -1,0 +1,4 @@
+/**
+ * The listener SPI through which the engine reports what it does, free of any metrics library.
+ */
+package dev.pirate.event;

@@ -1,0 +1,152 @@
+package dev.pirate.support;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+import org.zeromq.ZMQ;
+
+/**
+ * A reusable buffer that receives one multipart message from a socket, so an event loop does not
+ * allocate a list per message.
+ * <p>
+ * A message larger than the size limit, or with more frames than the frame limit, is still read to
+ * its end (ZeroMQ delivers messages whole) but its frames are not kept: {@link #isOversized()} then
+ * tells the caller to drop it. Not thread-safe: one buffer belongs to one loop.
+ */
+public final class FrameBuffer {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final long maxBytes;
+
+    private final int maxFrames;
+
+    private byte[][] frames = new byte[16][];
+
+    private int count;
+
+    private long bytes;
+
+    private boolean oversized;
+
+    /**
+     * Creates a buffer.
+     * @param maxBytes the largest message, all frames together, that is kept
+     * @param maxFrames the most frames a kept message may have
+     */
+    public FrameBuffer(long maxBytes, int maxFrames) {
+        this.maxBytes = maxBytes;
+        this.maxFrames = maxFrames;
+    }
+
+    /**
+     * Receives the next message, waiting at most the socket's receive timeout for its first frame.
+     * @param socket the socket to read from, owned by the calling thread
+     * @return {@code false} if no message arrived in time
+     */
+    public boolean receive(ZMQ.Socket socket) {
+        return receive(socket, 0);
+    }
+
+    /**
+     * Receives the next message if one is already waiting, without blocking.
+     * @param socket the socket to read from, owned by the calling thread
+     * @return {@code false} if no message was waiting
+     */
+    public boolean receiveNow(ZMQ.Socket socket) {
+        return receive(socket, ZMQ.DONTWAIT);
+    }
+
+    private boolean receive(ZMQ.Socket socket, int flags) {
+        byte[] first = socket.recv(flags);
+        if (first == null) {
+            return false;
+        }
+        clear();
+        add(first);
+        while (socket.hasReceiveMore()) {
+            add(socket.recv(0));
+        }
+        return true;
+    }
+
+    private void add(byte[] frame) {
+        this.bytes += frame.length;
+        if (this.oversized || this.count == this.maxFrames || this.bytes > this.maxBytes) {
+            this.oversized = true;
+            return;
+        }
+        if (this.count == this.frames.length) {
+            this.frames = Arrays.copyOf(this.frames, this.count * 2);
+        }
+        this.frames[this.count++] = frame;
+    }
+
+    private void clear() {
+        Arrays.fill(this.frames, 0, this.count, null);
+        this.count = 0;
+        this.bytes = 0;
+        this.oversized = false;
+    }
+
+    /**
+     * Returns the number of frames kept.
+     * @return the frame count of the last message
+     */
+    public int size() {
+        return this.count;
+    }
+
+    /**
+     * Returns a frame of the last message.
+     * @param index the frame index
+     * @return the frame
+     */
+    public byte[] get(int index) {
+        if (index >= this.count) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return this.frames[index];
+    }
+
+    /**
+     * Copies frames {@code from} to the end into a new array that the caller may keep.
+     * @param from the first frame to copy
+     * @return the copied frame references
+     */
+    public byte[][] copyFrom(int from) {
+        return Arrays.copyOfRange(this.frames, from, this.count);
+    }
+
+    /**
+     * Tells whether the last message was over the size or frame limit and was not kept.
+     * @return {@code true} if the message must be dropped
+     */
+    public boolean isOversized() {
+        return this.oversized;
+    }
+
+    /**
+     * Sends frames {@code from} to the end as the rest of a multipart message.
+     * @param socket the socket, owned by the calling thread
+     * @param from the first frame to send
+     * @return {@code false} if the socket could not take them
+     */
+    public boolean sendFrom(ZMQ.Socket socket, int from) {
+        for (int i = from; i < this.count; i++) {
+            if (!socket.send(this.frames[i], i < this.count - 1 ? ZMQ.SNDMORE : 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Renders a peer identity for logs.
+     * @param identity a routing id
+     * @return the identity in hexadecimal
+     */
+    public static String hex(byte[] identity) {
+        return identity == null ? "?" : HEX.formatHex(identity);
+    }
+}

@@ -1,0 +1,340 @@
+package dev.pirate.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+import dev.pirate.event.PirateListener;
+import dev.pirate.protocol.Mdp;
+
+/**
+ * MDP/0.1 workers for one service: {@code concurrency} connections to a broker, each with its own
+ * thread and DEALER socket, so up to {@code concurrency} requests are handled at once.
+ * <p>
+ * Each connection sends READY, heartbeats while idle (and, through a helper thread, while its
+ * handler runs), counts down liveness while the broker is silent, and on silence or DISCONNECT
+ * closes its socket and reconnects after a back-off that doubles up to a cap, with jitter.
+ * <pre>{@code
+ * MajordomoWorker worker = MajordomoWorker.builder("tcp://127.0.0.1:5555", "echo", (body) -> body).build();
+ * worker.start();
+ * ...
+ * worker.stop(Duration.ofSeconds(30));
+ * }</pre>
+ */
+public final class MajordomoWorker implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(MajordomoWorker.class);
+
+    private final Settings settings;
+
+    private final ZContext context = new ZContext(1);
+
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+    private final List<WorkerConnection> connections = new ArrayList<>();
+
+    private final List<Thread> threads = new ArrayList<>();
+
+    private HeartbeatKeeper keeper;
+
+    private boolean stopped;
+
+    private MajordomoWorker(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Starts building workers for a service.
+     * @param endpoint the broker endpoint to connect to, e.g. {@code tcp://localhost:5555}
+     * @param service the service name
+     * @param handler the request handler
+     * @return a builder with the RFC's defaults
+     */
+    public static Builder builder(String endpoint, String service, RequestHandler handler) {
+        return new Builder(endpoint, service, handler);
+    }
+
+    /**
+     * Returns the service these workers serve.
+     * @return the service name
+     */
+    public String service() {
+        return this.settings.service();
+    }
+
+    /**
+     * Returns the broker endpoint.
+     * @return the endpoint the connections connect to
+     */
+    public String endpoint() {
+        return this.settings.endpoint();
+    }
+
+    /**
+     * Starts every connection; each registers with the broker on its own thread.
+     */
+    public synchronized void start() {
+        if (!this.threads.isEmpty() || this.stopped) {
+            throw new IllegalStateException("Worker for '" + service() + "' already started");
+        }
+        for (int i = 1; i <= this.settings.concurrency(); i++) {
+            WorkerConnection connection = new WorkerConnection(this.settings, this.context, this.stopSignal);
+            Thread thread = new Thread(connection, this.settings.threadNamePrefix() + "-" + i);
+            thread.setDaemon(true);
+            this.connections.add(connection);
+            this.threads.add(thread);
+        }
+        this.keeper = new HeartbeatKeeper(this.settings.threadNamePrefix() + "-heartbeat", List.copyOf(this.connections),
+                this.settings.heartbeatInterval().toMillis());
+        this.threads.forEach(Thread::start);
+    }
+
+    /**
+     * Returns how many connections are currently open to the broker (READY sent, not yet lost).
+     * @return connected connections
+     */
+    public int connectedCount() {
+        int count = 0;
+        for (WorkerConnection connection : List.copyOf(this.connections)) {
+            if (connection.isConnected()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Returns when any connection last heard from its broker.
+     * @return epoch milliseconds, or 0 if never
+     */
+    public long lastHeardMillis() {
+        long latest = 0;
+        for (WorkerConnection connection : List.copyOf(this.connections)) {
+            latest = Math.max(latest, connection.lastHeardMillis());
+        }
+        return latest;
+    }
+
+    /**
+     * Stops gracefully: every connection finishes the request in hand and sends its reply, then sends
+     * DISCONNECT and closes. Idle connections disconnect at once. Waits up to the grace period;
+     * a handler still running after it is abandoned (never interrupted) and logged.
+     * @param gracePeriod the longest time to wait
+     * @return {@code true} if every connection ended within the grace period
+     */
+    public boolean stop(Duration gracePeriod) {
+        List<Thread> toJoin;
+        synchronized (this) {
+            if (this.stopped) {
+                return true;
+            }
+            this.stopped = true;
+            toJoin = List.copyOf(this.threads);
+        }
+        this.stopSignal.countDown();
+        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        boolean clean = true;
+        for (Thread thread : toJoin) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!join(thread, Math.max(1, left))) {
+                clean = false;
+                logger.warn("Worker thread {} still busy after the grace period of {}; abandoning it",
+                        thread.getName(), gracePeriod);
+            }
+        }
+        if (this.keeper != null) {
+            this.keeper.close();
+        }
+        if (clean) {
+            this.context.close();
+        }
+        return clean;
+    }
+
+    /**
+     * Stops with the builder's grace period (default 30 s).
+     */
+    @Override
+    public void close() {
+        stop(this.settings.shutdownGracePeriod());
+    }
+
+    private static boolean join(Thread thread, long millis) {
+        try {
+            thread.join(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    /**
+     * Settings shared by the connections of one worker.
+     *
+     * @param endpoint broker endpoint
+     * @param service service name
+     * @param handler request handler
+     * @param concurrency number of connections
+     * @param heartbeatInterval heartbeat interval
+     * @param liveness heartbeats missed before the broker counts as gone
+     * @param reconnectDelay first reconnect delay
+     * @param maxReconnectDelay reconnect delay cap
+     * @param shutdownGracePeriod time given to requests in hand on stop
+     * @param listener event listener
+     * @param threadNamePrefix prefix of the connection thread names
+     */
+    record Settings(String endpoint, String service, RequestHandler handler, int concurrency,
+            Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
+            Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix) {
+    }
+
+    /**
+     * Builds {@link MajordomoWorker}s. Defaults: concurrency 1, heartbeat 2500 ms, liveness 3,
+     * reconnect 2500 ms doubling to 32 s, grace period 30 s.
+     */
+    public static final class Builder {
+
+        private final String endpoint;
+
+        private final String service;
+
+        private final RequestHandler handler;
+
+        private int concurrency = 1;
+
+        private Duration heartbeatInterval = Duration.ofMillis(2500);
+
+        private int liveness = 3;
+
+        private Duration reconnectDelay = Duration.ofMillis(2500);
+
+        private Duration maxReconnectDelay = Duration.ofSeconds(32);
+
+        private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+
+        private PirateListener listener = PirateListener.NONE;
+
+        private String threadNamePrefix;
+
+        private Builder(String endpoint, String service, RequestHandler handler) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            if (!Mdp.isValidServiceName(service) || service.startsWith(Mdp.MMI_PREFIX)) {
+                throw new IllegalArgumentException("Invalid service name '" + service
+                        + "': use 1 to 255 printable ASCII characters without spaces, not starting with 'mmi.'");
+            }
+            this.service = service;
+            this.handler = Objects.requireNonNull(handler, "handler");
+            this.threadNamePrefix = "pirate-worker-" + service;
+        }
+
+        /**
+         * Sets the number of connections, each handling one request at a time.
+         * @param concurrency at least 1
+         * @return this builder
+         */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * Sets the heartbeat interval; use the broker's.
+         * @param interval a positive duration
+         * @return this builder
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /**
+         * Sets how many heartbeat intervals of broker silence make the worker reconnect.
+         * @param liveness at least 1
+         * @return this builder
+         */
+        public Builder liveness(int liveness) {
+            if (liveness < 1) {
+                throw new IllegalArgumentException("liveness must be at least 1, was " + liveness);
+            }
+            this.liveness = liveness;
+            return this;
+        }
+
+        /**
+         * Sets the first reconnect delay and its cap; the delay doubles between them.
+         * @param initial the first delay
+         * @param max the cap, not below the first delay
+         * @return this builder
+         */
+        public Builder reconnectDelay(Duration initial, Duration max) {
+            this.reconnectDelay = positive(initial, "reconnectDelay");
+            this.maxReconnectDelay = positive(max, "maxReconnectDelay");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("maxReconnectDelay " + max + " is below reconnectDelay " + initial);
+            }
+            return this;
+        }
+
+        /**
+         * Sets how long {@link MajordomoWorker#close()} waits for requests in hand.
+         * @param gracePeriod zero or more
+         * @return this builder
+         */
+        public Builder shutdownGracePeriod(Duration gracePeriod) {
+            if (gracePeriod.isNegative()) {
+                throw new IllegalArgumentException("shutdownGracePeriod must not be negative, was " + gracePeriod);
+            }
+            this.shutdownGracePeriod = gracePeriod;
+            return this;
+        }
+
+        /**
+         * Sets the listener that receives the worker's events.
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(PirateListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets the prefix of the thread names (default {@code pirate-worker-SERVICE}).
+         * @param prefix the prefix
+         * @return this builder
+         */
+        public Builder threadNamePrefix(String prefix) {
+            this.threadNamePrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * Builds the worker; call {@link MajordomoWorker#start()} to connect.
+         * @return the worker
+         */
+        public MajordomoWorker build() {
+            return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
+                    this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
+                    this.shutdownGracePeriod, this.listener, this.threadNamePrefix));
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.pirate.worker;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import dev.pirate.protocol.ErrorReply;
+import dev.pirate.protocol.Mdp;
+import dev.pirate.protocol.MdpCommand;
+import dev.pirate.support.FrameBuffer;
+
+/**
+ * One MDP/0.1 worker conversation slot: one thread and, while connected, one DEALER socket.
+ * <p>
+ * The socket is owned by the connection thread, except while the handler runs: then the thread
+ * publishes the socket (a volatile write) so the {@link HeartbeatKeeper} may borrow it, one
+ * compare-and-set at a time, to send the heartbeats that keep a slow handler's worker registered.
+ * Ownership moves only through {@link #owner}, so the socket is never used by two threads at once.
+ */
+final class WorkerConnection implements Runnable {
+
+    private static final Logger logger = LoggerFactory.getLogger(WorkerConnection.class);
+
+    private static final long MAX_WAIT_MILLIS = 100;
+
+    private static final int DISCONNECT_LINGER_MILLIS = 500;
+
+    static final int OWNED_BY_LOOP = 0;
+
+    static final int HANDLER_RUNNING = 1;
+
+    static final int OWNED_BY_KEEPER = 2;
+
+    private final MajordomoWorker.Settings settings;
+
+    private final ZContext context;
+
+    private final CountDownLatch stopSignal;
+
+    private final AtomicInteger owner = new AtomicInteger(OWNED_BY_LOOP);
+
+    private final long heartbeatNanos;
+
+    private final Backoff backoff;
+
+    private ZMQ.Socket socket;
+
+    /** When a command was last sent; guarded by {@link #owner}. */
+    private long lastSentNanos;
+
+    private volatile boolean connected;
+
+    private volatile long lastHeardMillis;
+
+    WorkerConnection(MajordomoWorker.Settings settings, ZContext context, CountDownLatch stopSignal) {
+        this.settings = settings;
+        this.context = context;
+        this.stopSignal = stopSignal;
+        this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+        this.backoff = new Backoff(settings.reconnectDelay(), settings.maxReconnectDelay());
+    }
+
+    boolean isConnected() {
+        return this.connected;
+    }
+
+    long lastHeardMillis() {
+        return this.lastHeardMillis;
+    }
+
+    private boolean stopping() {
+        return this.stopSignal.getCount() == 0;
+    }
+
+    @Override
+    public void run() {
+        FrameBuffer frames = new FrameBuffer(Long.MAX_VALUE, Integer.MAX_VALUE);
+        boolean first = true;
+        while (!stopping()) {
+            if (!first) {
+                this.settings.listener().workerReconnect(this.settings.service());
+                if (awaitStop(this.backoff.nextDelayMillis())) {
+                    break;
+                }
+            }
+            first = false;
+            try {
+                converse(frames);
+            }
+            catch (RuntimeException ex) {
+                if (!stopping()) {
+                    logger.warn("Worker for '{}' lost its connection: {}", this.settings.service(), ex.toString());
+                }
+            }
+            finally {
+                closeSocket();
+            }
+        }
+    }
+
+    /** One conversation: READY, then requests and heartbeats until the broker goes quiet or says DISCONNECT. */
+    private void converse(FrameBuffer frames) {
+        openSocket();
+        long now = System.nanoTime();
+        long lastHeard = now;
+        int missed = 0;
+        while (true) {
+            if (stopping()) {
+                sendCommand(MdpCommand.DISCONNECT);
+                // Give DISCONNECT a moment to leave; every other close drops what is queued.
+                this.socket.setLinger(DISCONNECT_LINGER_MILLIS);
+                return;
+            }
+            boolean received = frames.receive(this.socket);
+            now = System.nanoTime();
+            if (received) {
+                lastHeard = now;
+                missed = 0;
+                this.lastHeardMillis = System.currentTimeMillis();
+                if (!onMessage(frames)) {
+                    return;
+                }
+            }
+            else {
+                long silentFor = now - lastHeard;
+                if (silentFor >= this.heartbeatNanos * (missed + 1)) {
+                    missed++;
+                    this.settings.listener().workerHeartbeatMissed(this.settings.service());
+                    if (missed >= this.settings.liveness()) {
+                        logger.warn("Broker {} silent for {} heartbeats; reconnecting '{}'", this.settings.endpoint(),
+                                missed, this.settings.service());
+                        return;
+                    }
+                }
+            }
+            if (now - this.lastSentNanos >= this.heartbeatNanos) {
+                sendCommand(MdpCommand.HEARTBEAT);
+            }
+        }
+    }
+
+    /** Returns {@code false} when the conversation is over. */
+    private boolean onMessage(FrameBuffer frames) {
+        if (frames.size() < 3 || frames.get(0).length != 0 || !Mdp.is(frames.get(1), Mdp.WORKER_HEADER)) {
+            logger.warn("Worker for '{}' dropped a message that is not MDP/0.1", this.settings.service());
+            return true;
+        }
+        MdpCommand command = MdpCommand.fromFrame(frames.get(2));
+        if (command == MdpCommand.REQUEST && frames.size() >= 6 && frames.get(4).length == 0) {
+            this.backoff.reset();
+            handle(frames);
+            return true;
+        }
+        if (command == MdpCommand.HEARTBEAT) {
+            this.backoff.reset();
+            return true;
+        }
+        if (command == MdpCommand.DISCONNECT) {
+            logger.info("Broker {} disconnected worker for '{}'", this.settings.endpoint(), this.settings.service());
+            return false;
+        }
+        logger.warn("Worker for '{}' dropped an invalid command from the broker", this.settings.service());
+        return true;
+    }
+
+    private void handle(FrameBuffer frames) {
+        byte[] client = frames.get(3);
+        List<byte[]> body = List.of(frames.copyFrom(5));
+        String service = this.settings.service();
+        long start = System.nanoTime();
+        this.owner.set(HANDLER_RUNNING);
+        List<byte[]> reply;
+        boolean success;
+        try {
+            reply = this.settings.handler().handle(body);
+            success = reply != null && !reply.isEmpty();
+            if (!success) {
+                reply = ErrorReply.body(service + ": handler returned no reply frames");
+            }
+        }
+        catch (Exception | LinkageError | AssertionError ex) {
+            // Errors a handler can cause are reported like exceptions; the connection must survive them.
+            logger.warn("Handler of '{}' failed", service, ex);
+            reply = ErrorReply.body(service + ": " + ex);
+            success = false;
+        }
+        finally {
+            reclaimSocket();
+        }
+        this.settings.listener().workerRequestCompleted(service, success, System.nanoTime() - start);
+        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
+        this.socket.send(MdpCommand.REPLY.frame(), ZMQ.SNDMORE);
+        this.socket.send(client, ZMQ.SNDMORE);
+        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        int last = reply.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            this.socket.send(reply.get(i), (i < last) ? ZMQ.SNDMORE : 0);
+        }
+        this.lastSentNanos = System.nanoTime();
+    }
+
+    /** Waits while the keeper finishes a heartbeat it is sending; that takes microseconds. */
+    private void reclaimSocket() {
+        while (!this.owner.compareAndSet(HANDLER_RUNNING, OWNED_BY_LOOP)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Called by the keeper: sends a heartbeat if the handler has been running for a heartbeat interval.
+     */
+    void heartbeatIfHandlerRunning(long now) {
+        if (!this.owner.compareAndSet(HANDLER_RUNNING, OWNED_BY_KEEPER)) {
+            return;
+        }
+        try {
+            if (now - this.lastSentNanos >= this.heartbeatNanos) {
+                sendCommand(MdpCommand.HEARTBEAT);
+            }
+        }
+        finally {
+            this.owner.set(HANDLER_RUNNING);
+        }
+    }
+
+    private void openSocket() {
+        this.socket = this.context.createSocket(SocketType.DEALER);
+        this.socket.setLinger(0);
+        this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
+        this.socket.connect(this.settings.endpoint());
+        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
+        this.socket.send(MdpCommand.READY.frame(), ZMQ.SNDMORE);
+        this.socket.send(this.settings.service(), 0);
+        this.lastSentNanos = System.nanoTime();
+        this.lastHeardMillis = System.currentTimeMillis();
+        this.connected = true;
+        this.settings.listener().workerConnected(this.settings.service());
+    }
+
+    private void sendCommand(MdpCommand command) {
+        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
+        this.socket.send(command.frame(), 0);
+        this.lastSentNanos = System.nanoTime();
+    }
+
+    private void closeSocket() {
+        if (this.socket != null) {
+            this.socket.close();
+            this.socket = null;
+            this.connected = false;
+            this.settings.listener().workerDisconnected(this.settings.service());
+        }
+    }
+
+    private boolean awaitStop(long millis) {
+        try {
+            return this.stopSignal.await(millis, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+}
