@@ -13,6 +13,7 @@ The checks print one `FAIL <check>: <why>` line per failed check; exit status 1 
 """
 
 import logging
+import time
 
 import zmq
 
@@ -103,6 +104,29 @@ def check_broker(context, endpoint, checks):
         checks.expect(f"mmi.service {service.decode()}", receive(client_sends(b"mmi.service", service)),
                       [CLIENT, b"mmi.service", answer])
     checks.expect("other mmi.* is 501", receive(client_sends(b"mmi.nope", b"x")), [CLIENT, b"mmi.nope", b"501"])
+
+    # A worker that dies holding a request: once it expires the request goes to the next worker.
+    doomed = worker_says(MDP_READY, b"relay")
+    client = client_sends(b"relay", b"job")
+    first = receive(doomed, [heartbeat])
+    rescuer = worker_says(MDP_READY, b"relay")
+    second = receive_heartbeating(rescuer, heartbeat)
+    checks.expect("request of an expired worker goes to the next", second, first)
+    if second:
+        rescuer.send_multipart([b"", WORKER, MDP_REPLY, second[3], b"", b"done"])
+    checks.expect("client gets the rescued reply", receive(client), [CLIENT, b"relay", b"done"])
+
+
+def receive_heartbeating(worker, heartbeat):
+    """Like receive, but heartbeats meanwhile so that this worker itself stays alive."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        if worker.poll(100):
+            frames = worker.recv_multipart()
+            if frames != heartbeat:
+                return frames
+        worker.send_multipart(heartbeat)
+    return None
 
 
 # ---- MDP worker ---------------------------------------------------------------------------------

@@ -10,18 +10,22 @@ WORK=$(mktemp -d)
 CLIENT_DEADLINE=30 # seconds any one-shot client may run before it counts as hung
 
 declare -A PID=()
+CLIENT_PID=
 passed=0
 failed=0
 
 cleanup() {
     local pid
-    for pid in "${PID[@]}"; do
+    for pid in "${PID[@]}" $CLIENT_PID; do
         kill -TERM "$pid" 2>/dev/null
     done
     wait 2>/dev/null
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# Turn a signal into an ordinary exit, so that the EXIT trap cleans up.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -79,12 +83,18 @@ stop_all() {
     done
 }
 
-# client NAME PROGRAM ARGS...: runs a one-shot program in the foreground; its output goes to
-# $WORK/NAME.{out,err} and its exit status is returned.
+# client NAME PROGRAM ARGS...: runs a one-shot program to its end; its output goes to
+# $WORK/NAME.{out,err} and its exit status is returned. It runs in the background only so that
+# a signal to this script is handled at once rather than when the program ends.
 client() {
-    local name=$1 program=$2
+    local name=$1 program=$2 status
     shift 2
-    timeout "$CLIENT_DEADLINE" "$PY" "$HERE/$program" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+    timeout "$CLIENT_DEADLINE" "$PY" "$HERE/$program" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    CLIENT_PID=$!
+    wait "$CLIENT_PID"
+    status=$?
+    CLIENT_PID=
+    return $status
 }
 
 # expect_out NAME EXPECTED: the one-shot's stdout equals EXPECTED (lines joined by newlines).

@@ -15,6 +15,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Sockets;
 
 /**
  * A Majordomo broker (MDP/0.1 with MMI) on one ROUTER socket, run by one named thread.
@@ -110,9 +111,8 @@ public final class MajordomoBroker implements AutoCloseable {
     }
 
     private ZMQ.Socket openSocket() {
-        ZMQ.Socket socket = this.context.createSocket(SocketType.ROUTER);
+        ZMQ.Socket socket = Sockets.create(this.context, SocketType.ROUTER);
         socket.setRouterMandatory(true);
-        socket.setLinger(0);
         socket.setMaxMsgSize(this.settings.maxMessageSize);
         socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval.toMillis()));
         List<String> bound = new ArrayList<>();

@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Sockets;
 
 /**
  * The Lazy Pirate engine behind {@link MajordomoClient} and {@link DirectClient}: a pool of DEALER
@@ -150,8 +151,7 @@ final class ClientEngine implements AutoCloseable {
             this.idleCount.decrementAndGet();
             return socket;
         }
-        socket = this.context.createSocket(SocketType.DEALER);
-        socket.setLinger(0);
+        socket = Sockets.create(this.context, SocketType.DEALER);
         socket.connect(this.endpoint);
         return socket;
     }

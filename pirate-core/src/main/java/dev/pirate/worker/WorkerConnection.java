@@ -15,6 +15,7 @@ import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.MdpCommand;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Sockets;
 
 /**
  * One MDP/0.1 worker conversation slot: one thread and, while connected, one DEALER socket.
@@ -232,8 +233,7 @@ final class WorkerConnection implements Runnable {
     }
 
     private void openSocket() {
-        this.socket = this.context.createSocket(SocketType.DEALER);
-        this.socket.setLinger(0);
+        this.socket = Sockets.create(this.context, SocketType.DEALER);
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
         this.socket.connect(this.settings.endpoint());
         this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);

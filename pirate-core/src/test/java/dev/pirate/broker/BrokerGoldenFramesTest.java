@@ -87,7 +87,9 @@ class BrokerGoldenFramesTest {
 
     @Test
     void requestsGoToTheLeastRecentlyUsedWorker() {
-        try (RawPeer first = worker("lru"); RawPeer second = worker("lru"); RawPeer client = client()) {
+        try (RawPeer first = worker("lru"); RawPeer client = client()) {
+            awaitWorkers("lru", 1);
+            RawPeer second = worker("lru");
             awaitWorkers("lru", 2);
             client.send(EMPTY, C, bytes("lru"), bytes("a"));
             List<byte[]> a = first.receive();
@@ -96,6 +98,7 @@ class BrokerGoldenFramesTest {
             client.receive();
             client.send(EMPTY, C, bytes("lru"), bytes("b"));
             assertThat(second.receive()).isNotNull();
+            second.close();
         }
     }
 

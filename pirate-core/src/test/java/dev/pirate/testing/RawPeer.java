@@ -21,6 +21,7 @@ public final class RawPeer implements AutoCloseable {
         this.socket = this.context.createSocket(type);
         this.socket.setLinger(0);
         this.socket.setReceiveTimeOut(5000);
+        this.socket.setHandshakeIvl(dev.pirate.support.Sockets.HANDSHAKE_MILLIS);
     }
 
     public static RawPeer connect(SocketType type, String endpoint) {

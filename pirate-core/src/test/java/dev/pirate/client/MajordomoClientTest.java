@@ -1,0 +1,228 @@
+package dev.pirate.client;
+
+import static dev.pirate.testing.RawPeer.bytes;
+import static dev.pirate.testing.RawPeer.describe;
+import static dev.pirate.testing.RawPeer.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zeromq.SocketType;
+
+import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.testing.RawPeer;
+import dev.pirate.testing.RecordingListener;
+import dev.pirate.worker.MajordomoWorker;
+
+/**
+ * Tests for {@link MajordomoClient}: frames, retries, errors, sync and async use.
+ */
+@Timeout(60)
+class MajordomoClientTest {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final RecordingListener events = new RecordingListener();
+
+    private MajordomoBroker broker;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeEach
+    void startBroker() {
+        this.broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*").build();
+        this.broker.start();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable resource : this.resources) {
+            resource.close();
+        }
+        this.broker.close();
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        this.resources.add(0, resource);
+        return resource;
+    }
+
+    private MajordomoClient client(String endpoint, Duration timeout, int retries) {
+        return track(MajordomoClient.builder(endpoint).timeout(timeout).retries(retries).listener(this.events).build());
+    }
+
+    private void echoWorker(String service, int concurrency) {
+        MajordomoWorker worker = track(MajordomoWorker.builder(this.broker.connectEndpoint(), service, (body) -> body)
+            .concurrency(concurrency).build());
+        worker.start();
+    }
+
+    @Test
+    void sendsMdpClientFramesAndReturnsTheReplyBody() {
+        try (RawPeer fakeBroker = RawPeer.bind(SocketType.ROUTER)) {
+            MajordomoClient client = client(fakeBroker.endpoint(), Duration.ofSeconds(5), 0);
+            CompletableFuture<List<byte[]>> reply = client.requestAsync("echo", List.of(bytes("a"), bytes("b")));
+            List<byte[]> request = fakeBroker.receive();
+            assertThat(describe(request.subList(1, request.size()))).containsExactly("", "MDPC01", "echo", "a", "b");
+            fakeBroker.send(request.get(0), EMPTY, bytes("MDPC01"), bytes("echo"), bytes("A"), bytes("B"));
+            assertThat(reply.join()).extracting(RawPeer::text).containsExactly("A", "B");
+        }
+    }
+
+    @Test
+    void multiFrameBodiesPassThroughBrokerAndWorkerUntouched() {
+        echoWorker("echo", 1);
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofSeconds(5), 1);
+        List<byte[]> reply = client.request("echo", List.of(bytes("one"), EMPTY, new byte[] { 0, 1, 2 }));
+        assertThat(describe(reply)).containsExactly("one", "", "0x000102");
+        assertThat(this.events.count("clientRequestCompleted:echo:success")).isEqualTo(1);
+    }
+
+    @Test
+    void aLateReplyIsNeverReturnedForTheRetry() {
+        try (RawPeer fakeBroker = RawPeer.bind(SocketType.ROUTER)) {
+            MajordomoClient client = client(fakeBroker.endpoint(), Duration.ofMillis(300), 2);
+            CompletableFuture<byte[]> result = CompletableFuture.supplyAsync(() -> client.request("echo", bytes("req")));
+            byte[] firstAttempt = fakeBroker.receive().get(0);
+            List<byte[]> probe = fakeBroker.receive();
+            assertThat(describe(probe.subList(1, probe.size()))).containsExactly("", "MDPC01", "mmi.service", "echo");
+            fakeBroker.send(probe.get(0), EMPTY, bytes("MDPC01"), bytes("mmi.service"), bytes("200"));
+            byte[] secondAttempt = fakeBroker.receive().get(0);
+            assertThat(secondAttempt).isNotEqualTo(firstAttempt);
+            fakeBroker.send(firstAttempt, EMPTY, bytes("MDPC01"), bytes("echo"), bytes("LATE"));
+            fakeBroker.send(secondAttempt, EMPTY, bytes("MDPC01"), bytes("echo"), bytes("FRESH"));
+            assertThat(text(result.join())).isEqualTo("FRESH");
+            assertThat(this.events.count("clientRetry:echo")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void exhaustedRetriesNameServiceEndpointAttemptsAndTime() {
+        try (RawPeer silent = RawPeer.bind(SocketType.ROUTER)) {
+            MajordomoClient client = client(silent.endpoint(), Duration.ofMillis(100), 2);
+            assertThatThrownBy(() -> client.request("echo", bytes("x")))
+                .isInstanceOfSatisfying(PirateTimeoutException.class, (ex) -> {
+                    assertThat(ex.attempts()).isEqualTo(3);
+                    assertThat(ex.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+                    assertThat(ex.target()).isEqualTo("echo");
+                    assertThat(ex.getMessage()).contains("'echo'", silent.endpoint(), "3 attempts");
+                });
+            assertThat(this.events.count("clientRetry:echo")).isEqualTo(2);
+            assertThat(this.events.count("clientRequestCompleted:echo:timeout")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aServiceWithoutWorkersIsReportedUnknownNotAsATimeout() {
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofMillis(200), 3);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.request("nobody", bytes("x")))
+            .isInstanceOf(PirateUnknownServiceException.class)
+            .hasMessageContaining("'nobody'");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+        assertThat(this.events.count("clientRequestCompleted:nobody:unknown_service")).isEqualTo(1);
+    }
+
+    @Test
+    void handlerFailureReachesTheCallerAsARemoteError() {
+        MajordomoWorker worker = track(MajordomoWorker.builder(this.broker.connectEndpoint(), "boom", (body) -> {
+            throw new IllegalArgumentException("bad quantity");
+        }).build());
+        worker.start();
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofSeconds(5), 3);
+        assertThatThrownBy(() -> client.request("boom", bytes("x")))
+            .isInstanceOfSatisfying(PirateRemoteException.class,
+                    (ex) -> assertThat(ex.remoteMessage()).contains("IllegalArgumentException: bad quantity"));
+        assertThat(this.events.count("clientRetry:boom")).isZero();
+    }
+
+    @Test
+    void serviceExistsAsksMmi() {
+        echoWorker("echo", 1);
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofSeconds(2), 1);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> client.serviceExists("echo"));
+        assertThat(client.serviceExists("nobody")).isFalse();
+    }
+
+    @Test
+    void manyAsyncRequestsInFlightEachGetTheirOwnReply() {
+        echoWorker("echo", 4);
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofSeconds(10), 1);
+        List<CompletableFuture<List<byte[]>>> futures = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            futures.add(client.requestAsync("echo", List.of(bytes("request-" + i))));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(text(futures.get(i).join().get(0))).isEqualTo("request-" + i);
+        }
+    }
+
+    @Test
+    void asyncRequestsReportUnknownServices() {
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofMillis(200), 1);
+        CompletableFuture<List<byte[]>> future = client.requestAsync("nobody", List.of(bytes("x")));
+        assertThatThrownBy(future::join).hasCauseInstanceOf(PirateUnknownServiceException.class);
+    }
+
+    @Test
+    void manyThreadsShareOneClient() throws Exception {
+        echoWorker("echo", 4);
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofSeconds(10), 1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        String body = thread + "/" + i;
+                        if (!text(client.request("echo", bytes(body))).equals(body)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        finally {
+            pool.shutdown();
+        }
+        assertThat(this.events.count("clientRequestCompleted:echo:success")).isEqualTo(1600);
+    }
+
+    @Test
+    void closingFailsAsyncRequestsInFlight() throws Exception {
+        try (RawPeer silent = RawPeer.bind(SocketType.ROUTER)) {
+            MajordomoClient client = MajordomoClient.builder(silent.endpoint()).timeout(Duration.ofSeconds(30)).build();
+            CompletableFuture<List<byte[]>> future = client.requestAsync("echo", List.of(bytes("x")));
+            silent.receive();
+            client.close();
+            assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(PirateException.class).hasMessageContaining("closed");
+        }
+    }
+
+    @Test
+    void rejectsInvalidServiceNames() {
+        MajordomoClient client = client(this.broker.connectEndpoint(), Duration.ofSeconds(1), 0);
+        assertThatThrownBy(() -> client.request("has space", bytes("x"))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("has space");
+        assertThatThrownBy(() -> client.request("", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
