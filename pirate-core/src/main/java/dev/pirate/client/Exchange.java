@@ -18,8 +18,10 @@ import dev.pirate.support.FrameBuffer;
  * One request's Lazy Pirate state machine: send, wait, and on timeout close the socket, open a new
  * one and send again, until a reply comes or the attempts run out.
  * <p>
- * After the first timeout of a brokered request it asks the broker {@code mmi.service} once, so a
- * service without workers is reported as unknown rather than as slow. Each attempt uses its own
+ * When the last attempt of a brokered request times out it asks the broker {@code mmi.service}, so a
+ * service without workers is reported as unknown rather than as slow. It asks only then, not after
+ * the first timeout: right after a broker restart the workers are still re-registering, and the
+ * retries must ride that out instead of failing fast on a passing 404. Each attempt uses its own
  * socket and a timed-out socket is closed, so a late reply can never be taken for another request.
  * The same machine is driven by the caller's thread (sync calls) or by the I/O thread (async).
  */
@@ -44,8 +46,6 @@ final class Exchange {
     private long deadlineNanos;
 
     private int attempts;
-
-    private boolean probed;
 
     private boolean probing;
 
@@ -82,7 +82,6 @@ final class Exchange {
     private void sendProbe() {
         this.socket = this.engine.borrowSocket();
         this.probing = true;
-        this.probed = true;
         MdpWire.INSTANCE.send(this.socket, Mdp.MMI_SERVICE, List.of(this.target.getBytes(StandardCharsets.US_ASCII)));
         this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
     }
@@ -103,9 +102,11 @@ final class Exchange {
             if (Mdp.is(answer.get(0), Mdp.MMI_NOT_FOUND)) {
                 complete(ClientOutcome.UNKNOWN_SERVICE,
                         new PirateUnknownServiceException(this.target, this.engine.endpoint()));
-                return true;
             }
-            return retryOrGiveUp();
+            else {
+                giveUp();
+            }
+            return true;
         }
         List<byte[]> reply = this.engine.wire().replyBody(frames, this.target);
         if (reply == null) {
@@ -132,26 +133,23 @@ final class Exchange {
     boolean onTimeout() {
         this.engine.discardSocket(this.socket);
         this.socket = null;
-        if (this.probing) {
-            this.probing = false;
+        if (this.attempts < this.options.attempts()) {
+            logger.debug("No reply from '{}' at {}; retrying", this.target, this.engine.endpoint());
+            this.engine.listener().clientRetry(this.target);
+            sendRequest();
+            return false;
         }
-        else if (!this.probed && this.engine.wire().canProbe(this.target)) {
+        if (!this.probing && this.engine.wire().canProbe(this.target)) {
             sendProbe();
             return false;
         }
-        return retryOrGiveUp();
+        giveUp();
+        return true;
     }
 
-    private boolean retryOrGiveUp() {
-        if (this.attempts >= this.options.attempts()) {
-            complete(ClientOutcome.TIMEOUT, new PirateTimeoutException(this.target, this.engine.endpoint(),
-                    this.attempts, Duration.ofNanos(elapsedNanos())));
-            return true;
-        }
-        logger.debug("No reply from '{}' at {}; retrying", this.target, this.engine.endpoint());
-        this.engine.listener().clientRetry(this.target);
-        sendRequest();
-        return false;
+    private void giveUp() {
+        complete(ClientOutcome.TIMEOUT, new PirateTimeoutException(this.target, this.engine.endpoint(), this.attempts,
+                Duration.ofNanos(elapsedNanos())));
     }
 
     /**

@@ -1,0 +1,152 @@
+package dev.pirate;
+
+import static dev.pirate.testing.RawPeer.bytes;
+import static dev.pirate.testing.RawPeer.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.client.MajordomoClient;
+import dev.pirate.testing.PythonPeer;
+import dev.pirate.worker.MajordomoWorker;
+
+/**
+ * Wire compatibility with an independent MDP/0.1 implementation written from the RFC in Python
+ * ({@code interop/python}): every pairing of our broker, worker and client with theirs.
+ */
+@Timeout(120)
+class MdpInteropTest {
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeAll
+    static void installPython() {
+        PythonPeer.ensureInstalled();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable resource : this.resources) {
+            resource.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        this.resources.add(0, resource);
+        return resource;
+    }
+
+    private MajordomoBroker ourBroker() {
+        MajordomoBroker broker = track(MajordomoBroker.builder().bind("tcp://127.0.0.1:*").build());
+        broker.start();
+        return broker;
+    }
+
+    private MajordomoClient ourClient(String endpoint) {
+        return track(MajordomoClient.builder(endpoint).timeout(Duration.ofSeconds(2)).retries(5).build());
+    }
+
+    /** Their broker, on a free port chosen here. */
+    private String theirBroker() {
+        String endpoint = "tcp://127.0.0.1:" + freePort();
+        track(PythonPeer.startReady("mdp_broker.py", "--bind", endpoint));
+        return endpoint;
+    }
+
+    private static int freePort() {
+        try (ZContext context = new ZContext(1)) {
+            ZMQ.Socket probe = context.createSocket(SocketType.ROUTER);
+            probe.bind("tcp://127.0.0.1:*");
+            String endpoint = probe.getLastEndpoint();
+            return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+        }
+    }
+
+    @Test
+    void ourBrokerServesTheirWorkerAndTheirClient() {
+        MajordomoBroker broker = ourBroker();
+        track(PythonPeer.startReady("mdp_worker.py", "--connect", broker.connectEndpoint(), "--service", "echo",
+                "--prefix", "py:"));
+        PythonPeer client = track(PythonPeer.start("mdp_client.py", "--connect", broker.connectEndpoint(), "--service",
+                "echo", "--timeout-ms", "2000", "--retries", "5", "hello", "world"));
+        assertThat(client.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(client.output()).containsExactly("py:hello", "world");
+    }
+
+    @Test
+    void ourBrokerServesTheirWorkerToOurClientIncludingMmi() {
+        MajordomoBroker broker = ourBroker();
+        track(PythonPeer.startReady("mdp_worker.py", "--connect", broker.connectEndpoint(), "--service", "echo",
+                "--prefix", "py:"));
+        MajordomoClient client = ourClient(broker.connectEndpoint());
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.serviceExists("echo"));
+        List<byte[]> reply = client.request("echo", List.of(bytes("a"), bytes("b")));
+        assertThat(reply).extracting(dev.pirate.testing.RawPeer::text).containsExactly("py:a", "b");
+    }
+
+    @Test
+    void theirClientReachesOurWorkerThroughOurBroker() {
+        MajordomoBroker broker = ourBroker();
+        MajordomoWorker worker = track(MajordomoWorker.builder(broker.connectEndpoint(), "upper",
+                (body) -> List.of(text(body.get(0)).toUpperCase().getBytes())).build());
+        worker.start();
+        PythonPeer client = track(PythonPeer.start("mdp_client.py", "--connect", broker.connectEndpoint(), "--service",
+                "upper", "--timeout-ms", "2000", "--retries", "5", "--count", "3", "shout"));
+        assertThat(client.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(client.output()).containsExactly("SHOUT", "SHOUT", "SHOUT");
+    }
+
+    @Test
+    void theirBrokerServesOurWorkerToOurClientAndTheirClient() {
+        String endpoint = theirBroker();
+        MajordomoWorker worker = track(MajordomoWorker.builder(endpoint, "echo", (body) -> body).build());
+        worker.start();
+        MajordomoClient client = ourClient(endpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.serviceExists("echo"));
+        assertThat(client.request("echo", List.of(bytes("x"), bytes("y")))).extracting(dev.pirate.testing.RawPeer::text)
+            .containsExactly("x", "y");
+        PythonPeer theirClient = track(PythonPeer.start("mdp_client.py", "--connect", endpoint, "--service", "echo",
+                "--timeout-ms", "2000", "--retries", "5", "from python"));
+        assertThat(theirClient.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(theirClient.output()).containsExactly("from python");
+    }
+
+    @Test
+    void ourClientTalksToTheirBrokerAndTheirWorker() {
+        String endpoint = theirBroker();
+        track(PythonPeer.startReady("mdp_worker.py", "--connect", endpoint, "--service", "echo", "--prefix", "py:"));
+        MajordomoClient client = ourClient(endpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.serviceExists("echo"));
+        assertThat(text(client.request("echo", bytes("ping")))).isEqualTo("py:ping");
+        assertThat(client.serviceExists("nobody")).isFalse();
+    }
+
+    @Test
+    void ourWorkerReRegistersWhenTheirBrokerRestarts() {
+        int port = freePort();
+        String endpoint = "tcp://127.0.0.1:" + port;
+        PythonPeer first = PythonPeer.startReady("mdp_broker.py", "--bind", endpoint, "--heartbeat-ms", "200");
+        MajordomoWorker worker = track(MajordomoWorker.builder(endpoint, "echo", (body) -> body)
+            .heartbeatInterval(Duration.ofMillis(200)).reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(400))
+            .build());
+        worker.start();
+        MajordomoClient client = ourClient(endpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.serviceExists("echo"));
+        first.close();
+        track(PythonPeer.startReady("mdp_broker.py", "--bind", endpoint, "--heartbeat-ms", "200"));
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> client.serviceExists("echo"));
+        assertThat(text(client.request("echo", bytes("back")))).isEqualTo("back");
+    }
+}
