@@ -190,10 +190,11 @@ public final class MajordomoWorker implements AutoCloseable {
      * @param shutdownGracePeriod time given to requests in hand on stop
      * @param listener event listener
      * @param threadNamePrefix prefix of the connection thread names
+     * @param protocol the wire protocol
      */
     record Settings(String endpoint, String service, RequestHandler handler, int concurrency,
             Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
-            Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix) {
+            Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix, WorkerProtocol protocol) {
     }
 
     /**
@@ -223,6 +224,8 @@ public final class MajordomoWorker implements AutoCloseable {
         private PirateListener listener = PirateListener.NONE;
 
         private String threadNamePrefix;
+
+        private WorkerProtocol protocol = MdpWorkerProtocol.INSTANCE;
 
         private Builder(String endpoint, String service, RequestHandler handler) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -319,6 +322,11 @@ public final class MajordomoWorker implements AutoCloseable {
             return this;
         }
 
+        Builder protocol(WorkerProtocol protocol) {
+            this.protocol = protocol;
+            return this;
+        }
+
         /**
          * Builds the worker; call {@link MajordomoWorker#start()} to connect.
          * @return the worker
@@ -326,7 +334,7 @@ public final class MajordomoWorker implements AutoCloseable {
         public MajordomoWorker build() {
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
-                    this.shutdownGracePeriod, this.listener, this.threadNamePrefix));
+                    this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.protocol));
         }
 
         private static Duration positive(Duration value, String name) {

@@ -12,13 +12,11 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import dev.pirate.protocol.ErrorReply;
-import dev.pirate.protocol.Mdp;
-import dev.pirate.protocol.MdpCommand;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
 /**
- * One MDP/0.1 worker conversation slot: one thread and, while connected, one DEALER socket.
+ * One worker conversation slot (MDP/0.1, or a Pirate queue's protocol): one thread and, while connected, one DEALER socket.
  * <p>
  * The socket is owned by the connection thread, except while the handler runs: then the thread
  * publishes the socket (a volatile write) so the {@link HeartbeatKeeper} may borrow it, one
@@ -41,6 +39,8 @@ final class WorkerConnection implements Runnable {
 
     private final MajordomoWorker.Settings settings;
 
+    private final WorkerProtocol protocol;
+
     private final ZContext context;
 
     private final CountDownLatch stopSignal;
@@ -62,6 +62,7 @@ final class WorkerConnection implements Runnable {
 
     WorkerConnection(MajordomoWorker.Settings settings, ZContext context, CountDownLatch stopSignal) {
         this.settings = settings;
+        this.protocol = settings.protocol();
         this.context = context;
         this.stopSignal = stopSignal;
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
@@ -114,7 +115,7 @@ final class WorkerConnection implements Runnable {
         int missed = 0;
         while (true) {
             if (stopping()) {
-                sendCommand(MdpCommand.DISCONNECT);
+                this.protocol.sendDisconnect(this.socket);
                 // Give DISCONNECT a moment to leave; every other close drops what is queued.
                 this.socket.setLinger(DISCONNECT_LINGER_MILLIS);
                 return;
@@ -129,7 +130,7 @@ final class WorkerConnection implements Runnable {
                     return;
                 }
             }
-            else {
+            else if (this.protocol.heartbeats()) {
                 long silentFor = now - lastHeard;
                 if (silentFor >= this.heartbeatNanos * (missed + 1)) {
                     missed++;
@@ -141,39 +142,32 @@ final class WorkerConnection implements Runnable {
                     }
                 }
             }
-            if (now - this.lastSentNanos >= this.heartbeatNanos) {
-                sendCommand(MdpCommand.HEARTBEAT);
+            if (this.protocol.heartbeats() && now - this.lastSentNanos >= this.heartbeatNanos) {
+                sendHeartbeat();
             }
         }
     }
 
     /** Returns {@code false} when the conversation is over. */
     private boolean onMessage(FrameBuffer frames) {
-        if (frames.size() < 3 || frames.get(0).length != 0 || !Mdp.is(frames.get(1), Mdp.WORKER_HEADER)) {
-            logger.warn("Worker for '{}' dropped a message that is not MDP/0.1", this.settings.service());
-            return true;
+        switch (this.protocol.classify(frames)) {
+            case REQUEST -> {
+                this.backoff.reset();
+                handle(frames);
+            }
+            case HEARTBEAT -> this.backoff.reset();
+            case DISCONNECT -> {
+                logger.info("Broker {} disconnected worker for '{}'", this.settings.endpoint(), this.settings.service());
+                return false;
+            }
+            case INVALID -> logger.warn("Worker for '{}' dropped an invalid message from {}", this.settings.service(),
+                    this.settings.endpoint());
         }
-        MdpCommand command = MdpCommand.fromFrame(frames.get(2));
-        if (command == MdpCommand.REQUEST && frames.size() >= 6 && frames.get(4).length == 0) {
-            this.backoff.reset();
-            handle(frames);
-            return true;
-        }
-        if (command == MdpCommand.HEARTBEAT) {
-            this.backoff.reset();
-            return true;
-        }
-        if (command == MdpCommand.DISCONNECT) {
-            logger.info("Broker {} disconnected worker for '{}'", this.settings.endpoint(), this.settings.service());
-            return false;
-        }
-        logger.warn("Worker for '{}' dropped an invalid command from the broker", this.settings.service());
         return true;
     }
 
     private void handle(FrameBuffer frames) {
-        byte[] client = frames.get(3);
-        List<byte[]> body = List.of(frames.copyFrom(5));
+        List<byte[]> body = List.of(frames.copyFrom(this.protocol.bodyStart(frames)));
         String service = this.settings.service();
         long start = System.nanoTime();
         this.owner.set(HANDLER_RUNNING);
@@ -196,15 +190,7 @@ final class WorkerConnection implements Runnable {
             reclaimSocket();
         }
         this.settings.listener().workerRequestCompleted(service, success, System.nanoTime() - start);
-        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
-        this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
-        this.socket.send(MdpCommand.REPLY.frame(), ZMQ.SNDMORE);
-        this.socket.send(client, ZMQ.SNDMORE);
-        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
-        int last = reply.size() - 1;
-        for (int i = 0; i <= last; i++) {
-            this.socket.send(reply.get(i), (i < last) ? ZMQ.SNDMORE : 0);
-        }
+        this.protocol.sendReply(this.socket, frames, reply);
         this.lastSentNanos = System.nanoTime();
     }
 
@@ -224,7 +210,7 @@ final class WorkerConnection implements Runnable {
         }
         try {
             if (now - this.lastSentNanos >= this.heartbeatNanos) {
-                sendCommand(MdpCommand.HEARTBEAT);
+                sendHeartbeat();
             }
         }
         finally {
@@ -236,20 +222,15 @@ final class WorkerConnection implements Runnable {
         this.socket = Sockets.create(this.context, SocketType.DEALER);
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
         this.socket.connect(this.settings.endpoint());
-        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
-        this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
-        this.socket.send(MdpCommand.READY.frame(), ZMQ.SNDMORE);
-        this.socket.send(this.settings.service(), 0);
+        this.protocol.sendReady(this.socket, this.settings.service());
         this.lastSentNanos = System.nanoTime();
         this.lastHeardMillis = System.currentTimeMillis();
         this.connected = true;
         this.settings.listener().workerConnected(this.settings.service());
     }
 
-    private void sendCommand(MdpCommand command) {
-        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
-        this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
-        this.socket.send(command.frame(), 0);
+    private void sendHeartbeat() {
+        this.protocol.sendHeartbeat(this.socket);
         this.lastSentNanos = System.nanoTime();
     }
 
