@@ -13,9 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.MajordomoClient;
@@ -60,18 +57,9 @@ class MdpInteropTest {
 
     /** Their broker, on a free port chosen here. */
     private String theirBroker() {
-        String endpoint = "tcp://127.0.0.1:" + freePort();
+        String endpoint = "tcp://127.0.0.1:" + PythonPeer.freePort();
         track(PythonPeer.startReady("mdp_broker.py", "--bind", endpoint));
         return endpoint;
-    }
-
-    private static int freePort() {
-        try (ZContext context = new ZContext(1)) {
-            ZMQ.Socket probe = context.createSocket(SocketType.ROUTER);
-            probe.bind("tcp://127.0.0.1:*");
-            String endpoint = probe.getLastEndpoint();
-            return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-        }
     }
 
     @Test
@@ -135,7 +123,7 @@ class MdpInteropTest {
 
     @Test
     void ourWorkerReRegistersWhenTheirBrokerRestarts() {
-        int port = freePort();
+        int port = PythonPeer.freePort();
         String endpoint = "tcp://127.0.0.1:" + port;
         PythonPeer first = PythonPeer.startReady("mdp_broker.py", "--bind", endpoint, "--heartbeat-ms", "200");
         MajordomoWorker worker = track(MajordomoWorker.builder(endpoint, "echo", (body) -> body)

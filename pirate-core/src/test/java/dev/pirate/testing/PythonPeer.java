@@ -49,6 +49,16 @@ public final class PythonPeer implements AutoCloseable {
         reader.start();
     }
 
+    /** Returns a loopback port that was free a moment ago, for peers that need a fixed port. */
+    public static int freePort() {
+        try (org.zeromq.ZContext context = new org.zeromq.ZContext(1)) {
+            org.zeromq.ZMQ.Socket probe = context.createSocket(org.zeromq.SocketType.ROUTER);
+            probe.bind("tcp://127.0.0.1:*");
+            String endpoint = probe.getLastEndpoint();
+            return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+        }
+    }
+
     /** Finds the repository root, where {@code interop/} lives. */
     public static Path projectRoot() {
         Path dir = Path.of("").toAbsolutePath();

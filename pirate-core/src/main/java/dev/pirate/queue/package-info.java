@@ -1,0 +1,4 @@
+/**
+ * The Guide's Simple Pirate and Paranoid Pirate queues.
+ */
+package dev.pirate.queue;
