@@ -150,6 +150,21 @@ public final class PythonPeer implements AutoCloseable {
         }
     }
 
+    /** Tells whether the process has ended. */
+    public boolean hasExited() {
+        return !this.process.isAlive();
+    }
+
+    /** Waits up to the timeout for the process to end, without failing if it does not. */
+    public void awaitExitOrTimeout(Duration timeout) {
+        try {
+            this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Returns every stdout line so far, READY included. */
     public List<String> output() {
         synchronized (this.allLines) {
