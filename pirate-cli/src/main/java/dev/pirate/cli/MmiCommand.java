@@ -28,7 +28,7 @@ final class MmiCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "2500ms", paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "How long to wait for the broker's answer (default: ${DEFAULT-VALUE}).")
+            description = "How long each Lazy Pirate attempt waits for the broker's answer (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
     @Parameters(paramLabel = "SERVICE", description = "Service to look up.")
@@ -37,9 +37,7 @@ final class MmiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
-        // One attempt: the broker answers MMI itself, so silence means it is down, and --timeout is
-        // then exactly how long the command waits.
-        try (MajordomoClient client = MajordomoClient.builder(this.endpoint).timeout(this.timeout).retries(0).build()) {
+        try (MajordomoClient client = MajordomoClient.builder(this.endpoint).timeout(this.timeout).build()) {
             out.println(client.serviceExists(this.service) ? "200" : "404");
             out.flush();
             return ExitCodes.OK;
