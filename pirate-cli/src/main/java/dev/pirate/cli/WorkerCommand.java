@@ -57,13 +57,14 @@ final class WorkerCommand implements Callable<Integer> {
                 .concurrency(this.concurrency)
                 .heartbeatInterval(this.heartbeat)
                 .liveness(this.liveness)
+                .shutdownGracePeriod(GRACE_PERIOD)
                 .build();
             worker.start();
         }
         catch (RuntimeException ex) {
             return ExitCodes.report(ex, this.spec.commandLine().getErr());
         }
-        try (ShutdownSignal signal = new ShutdownSignal("pirate-worker-shutdown", () -> worker.stop(GRACE_PERIOD))) {
+        try (worker; ShutdownSignal signal = new ShutdownSignal("pirate-worker-shutdown", worker::close)) {
             out.println("worker ready");
             out.flush();
             // A worker reconnects for as long as it runs, so only a signal ends it.
