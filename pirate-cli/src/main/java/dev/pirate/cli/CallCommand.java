@@ -1,0 +1,61 @@
+package dev.pirate.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import dev.pirate.client.CallOptions;
+import dev.pirate.client.MajordomoClient;
+
+/**
+ * {@code pirate call}: sends one request through a broker and prints each reply frame as UTF-8 on
+ * its own line. Failures print one line on stderr; the exit code tells which kind ({@link ExitCodes}).
+ */
+@Command(name = "call", description = "Sends one request to a service and prints the reply frames, one per line.")
+final class CallCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--connect", required = true, paramLabel = "ENDPOINT",
+            description = "Broker endpoint, e.g. tcp://localhost:5555.")
+    private String endpoint;
+
+    @Option(names = "--service", required = true, paramLabel = "NAME", description = "Service to call.")
+    private String service;
+
+    @Option(names = "--timeout", defaultValue = "2500ms", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long each attempt waits for the reply (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Option(names = "--retries", defaultValue = "3", paramLabel = "N",
+            description = "Attempts after the first one times out (default: ${DEFAULT-VALUE}).")
+    private int retries;
+
+    @Parameters(arity = "1..*", paramLabel = "BODY", description = "Request frames, one per argument, in UTF-8.")
+    private List<String> body;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = this.spec.commandLine().getOut();
+        List<byte[]> frames = this.body.stream().map((frame) -> frame.getBytes(StandardCharsets.UTF_8)).toList();
+        try (MajordomoClient client = MajordomoClient.builder(this.endpoint).build()) {
+            List<byte[]> reply = client.request(this.service, frames, new CallOptions(this.timeout, this.retries));
+            reply.forEach((frame) -> out.println(new String(frame, StandardCharsets.UTF_8)));
+            out.flush();
+            return ExitCodes.OK;
+        }
+        catch (RuntimeException ex) {
+            return ExitCodes.report(ex, this.spec.commandLine().getErr());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pirate.cli;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zeromq.SocketType;
+
+import dev.pirate.testing.RawPeer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link CallCommand}.
+ */
+@Timeout(30)
+class CallCommandTest {
+
+    private LocalBroker broker;
+
+    @BeforeEach
+    void startBrokerAndWorkers() {
+        this.broker = LocalBroker.start();
+        this.broker.withWorker("echo", (body) -> body).withWorker("failing", (body) -> {
+            throw new IllegalStateException("out of rum");
+        });
+    }
+
+    @AfterEach
+    void stopBrokerAndWorkers() {
+        this.broker.close();
+    }
+
+    @Test
+    void callPrintsEachReplyFrameOnItsOwnLineAndExitsZero() {
+        CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "echo", "hello",
+                "wörld");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.outLines()).containsExactly("hello", "wörld");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void callToServiceWithoutWorkerExitsThreeQuicklyNamingTheService() {
+        long start = System.nanoTime();
+        CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "parrot",
+                "--timeout", "200ms", "hello");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.UNKNOWN_SERVICE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).singleElement().asString().contains("'parrot'");
+    }
+
+    @Test
+    void callThatNobodyAnswersExitsTwoAfterItsRetries() {
+        try (RawPeer silent = RawPeer.bind(SocketType.ROUTER)) {
+            CliRun run = CliRun.of("call", "--connect", silent.endpoint(), "--service", "echo", "--timeout", "200ms",
+                    "--retries", "1", "hello");
+
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.errLines()).singleElement().asString().contains("No reply from 'echo'", "2 attempts");
+        }
+    }
+
+    @Test
+    void callWhoseHandlerFailsExitsFourWithTheWorkersMessage() {
+        CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "failing", "hello");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.REMOTE_FAILURE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).singleElement().asString().contains("'failing'", "out of rum");
+    }
+
+    @Test
+    void callWithBadDurationIsUsageErrorNamingTheOption() {
+        CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "echo", "--timeout",
+                "soon", "hello");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines().get(0)).contains("--timeout", "'soon'");
+    }
+
+    @Test
+    void callWithInvalidServiceNameIsUsageError() {
+        CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "two words", "hello");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines()).singleElement().asString().contains("'two words'");
+    }
+
+    @Test
+    void callWithoutBodyIsUsageError() {
+        CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "echo");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines().get(0)).contains("BODY");
+    }
+
+    @Test
+    void callKeepsEmptyFramesInPlace() {
+        CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "echo", "one", "",
+                "three");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.outLines()).containsExactly("one", "", "three");
+    }
+}
