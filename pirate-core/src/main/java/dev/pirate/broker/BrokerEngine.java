@@ -2,6 +2,7 @@ package dev.pirate.broker;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -206,7 +207,7 @@ final class BrokerEngine {
             return;
         }
         byte[] client = frames.get(4);
-        if (!java.util.Arrays.equals(client, worker.request.client)) {
+        if (!Arrays.equals(client, worker.request.client)) {
             reject(sender, InvalidReason.UNEXPECTED_COMMAND, true);
             return;
         }

@@ -15,6 +15,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Loops;
 import dev.pirate.support.Sockets;
 
 /**
@@ -192,7 +193,7 @@ public final class MajordomoBroker implements AutoCloseable {
 
     /**
      * Stops the loop: sends DISCONNECT to every worker, closes the socket and the context. Returns
-     * when the thread has ended, which takes at most about 100 ms.
+     * when the thread has ended, which takes about 100 ms, and never waits longer than 5 s.
      */
     @Override
     public void close() {
@@ -205,8 +206,8 @@ public final class MajordomoBroker implements AutoCloseable {
             this.context.close();
             return;
         }
-        if (t != Thread.currentThread()) {
-            awaitUninterruptibly(this.stopped);
+        if (t != Thread.currentThread() && !Loops.awaitStop(this.stopped)) {
+            logger.error("Broker thread did not stop within {} ms; leaving it", Loops.STOP_TIMEOUT_MILLIS);
         }
     }
 

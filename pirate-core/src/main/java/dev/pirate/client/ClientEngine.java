@@ -17,15 +17,15 @@ import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
 /**
- * The Lazy Pirate engine behind {@link MajordomoClient} and {@link DirectClient}: a pool of DEALER
- * sockets to one endpoint, a synchronous driver that runs on the caller's thread, and an
- * asynchronous driver with one I/O thread.
+ * The Lazy Pirate engine behind {@link MajordomoClient} and {@link DirectClient}: a synchronous
+ * driver that runs on the caller's thread with a pool of DEALER sockets to one endpoint, and an
+ * asynchronous driver with one I/O thread and sockets of its own.
  * <p>
  * Sockets move between threads only through the pool, a concurrent deque, which gives the
  * happens-before edge ZeroMQ asks for. A socket whose attempt timed out is closed (LINGER 0), never
  * pooled, so a late reply dies with it.
  */
-final class ClientEngine implements AutoCloseable {
+final class ClientEngine implements SocketPool, AutoCloseable {
 
     private static final int MAX_IDLE_SOCKETS = 64;
 
@@ -88,7 +88,7 @@ final class ClientEngine implements AutoCloseable {
         this.syncCalls.incrementAndGet();
         try {
             checkOpen();
-            Exchange exchange = new Exchange(this, target, body, options);
+            Exchange exchange = new Exchange(this, this, target, body, options);
             FrameBuffer frames = newFrameBuffer();
             exchange.begin();
             boolean done = false;
@@ -120,15 +120,13 @@ final class ClientEngine implements AutoCloseable {
     CompletableFuture<List<byte[]>> callAsync(String target, List<byte[]> body, CallOptions options) {
         checkBody(body);
         checkOpen();
-        Exchange exchange = new Exchange(this, target, body, options);
-        asyncLoop().submit(exchange);
-        return exchange.future;
+        return asyncLoop().submit(target, body, options);
     }
 
     private synchronized AsyncLoop asyncLoop() {
         checkOpen();
         if (this.asyncLoop == null) {
-            this.asyncLoop = new AsyncLoop(this, this.threadName);
+            this.asyncLoop = new AsyncLoop(this, this.context, this.threadName);
         }
         return this.asyncLoop;
     }
@@ -145,18 +143,25 @@ final class ClientEngine implements AutoCloseable {
         }
     }
 
-    ZMQ.Socket borrowSocket() {
+    @Override
+    public ZMQ.Socket borrow() {
         ZMQ.Socket socket = this.idle.pollFirst();
         if (socket != null) {
             this.idleCount.decrementAndGet();
             return socket;
         }
-        socket = Sockets.create(this.context, SocketType.DEALER);
+        return openSocket();
+    }
+
+    /** Opens a new DEALER connected to the endpoint; the caller owns it. */
+    ZMQ.Socket openSocket() {
+        ZMQ.Socket socket = Sockets.create(this.context, SocketType.DEALER);
         socket.connect(this.endpoint);
         return socket;
     }
 
-    void releaseSocket(ZMQ.Socket socket) {
+    @Override
+    public void release(ZMQ.Socket socket) {
         if (!this.closed && this.idleCount.incrementAndGet() <= MAX_IDLE_SOCKETS) {
             this.idle.offerFirst(socket);
         }
@@ -166,7 +171,8 @@ final class ClientEngine implements AutoCloseable {
         }
     }
 
-    void discardSocket(ZMQ.Socket socket) {
+    @Override
+    public void discard(ZMQ.Socket socket) {
         socket.close();
     }
 

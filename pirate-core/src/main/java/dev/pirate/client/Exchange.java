@@ -31,6 +31,8 @@ final class Exchange {
 
     private final ClientEngine engine;
 
+    private final SocketPool sockets;
+
     private final String target;
 
     private final List<byte[]> body;
@@ -49,8 +51,9 @@ final class Exchange {
 
     private boolean probing;
 
-    Exchange(ClientEngine engine, String target, List<byte[]> body, CallOptions options) {
+    Exchange(ClientEngine engine, SocketPool sockets, String target, List<byte[]> body, CallOptions options) {
         this.engine = engine;
+        this.sockets = sockets;
         this.target = target;
         this.body = body;
         this.options = options;
@@ -73,14 +76,14 @@ final class Exchange {
     }
 
     private void sendRequest() {
-        this.socket = this.engine.borrowSocket();
+        this.socket = this.sockets.borrow();
         this.attempts++;
         this.engine.wire().send(this.socket, this.target, this.body);
         this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
     }
 
     private void sendProbe() {
-        this.socket = this.engine.borrowSocket();
+        this.socket = this.sockets.borrow();
         this.probing = true;
         MdpWire.INSTANCE.send(this.socket, Mdp.MMI_SERVICE, List.of(this.target.getBytes(StandardCharsets.US_ASCII)));
         this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
@@ -96,7 +99,7 @@ final class Exchange {
             if (answer == null) {
                 return false;
             }
-            this.engine.releaseSocket(this.socket);
+            this.sockets.release(this.socket);
             this.socket = null;
             this.probing = false;
             if (Mdp.is(answer.get(0), Mdp.MMI_NOT_FOUND)) {
@@ -113,7 +116,7 @@ final class Exchange {
             logger.warn("Dropped a malformed reply from {} for '{}'", this.engine.endpoint(), this.target);
             return false;
         }
-        this.engine.releaseSocket(this.socket);
+        this.sockets.release(this.socket);
         this.socket = null;
         if (ErrorReply.isError(reply)) {
             complete(ClientOutcome.FAILED,
@@ -131,7 +134,7 @@ final class Exchange {
      * @return {@code true} when the exchange is complete
      */
     boolean onTimeout() {
-        this.engine.discardSocket(this.socket);
+        this.sockets.discard(this.socket);
         this.socket = null;
         if (this.attempts < this.options.attempts()) {
             logger.debug("No reply from '{}' at {}; retrying", this.target, this.engine.endpoint());
@@ -157,7 +160,7 @@ final class Exchange {
      */
     void abort() {
         if (this.socket != null) {
-            this.engine.discardSocket(this.socket);
+            this.sockets.discard(this.socket);
             this.socket = null;
         }
         complete(ClientOutcome.FAILED, new PirateException("Client for " + this.engine.endpoint() + " closed before '"

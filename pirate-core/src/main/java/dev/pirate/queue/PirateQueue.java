@@ -22,6 +22,7 @@ import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.Ppp;
 import dev.pirate.support.ByteKey;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Loops;
 import dev.pirate.support.Sockets;
 
 /**
@@ -237,15 +238,9 @@ public final class PirateQueue implements AutoCloseable {
     }
 
     private void forward(ZMQ.Socket frontend, FrameBuffer frames, int start) {
-        try {
-            if (frames.sendFrom(frontend, start)) {
-                return;
-            }
+        if (!frames.sendFromNow(frontend, start)) {
+            logger.debug("Client {} gone or not reading; reply dropped", FrameBuffer.hex(frames.get(start)));
         }
-        catch (ZMQException ex) {
-            // EHOSTUNREACH: the client left; its reply has nowhere to go.
-        }
-        logger.debug("Client {} left before its reply", FrameBuffer.hex(frames.get(start)));
     }
 
     private void onClientMessage(FrameBuffer frames, ZMQ.Socket backend) {
@@ -370,8 +365,8 @@ public final class PirateQueue implements AutoCloseable {
         if (t == null) {
             this.context.close();
         }
-        else if (t != Thread.currentThread()) {
-            awaitUninterruptibly(this.stopped);
+        else if (t != Thread.currentThread() && !Loops.awaitStop(this.stopped)) {
+            logger.error("Queue thread did not stop within {} ms; leaving it", Loops.STOP_TIMEOUT_MILLIS);
         }
     }
 

@@ -15,6 +15,7 @@ import org.zeromq.ZMQ;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Loops;
 import dev.pirate.support.Sockets;
 import dev.pirate.worker.RequestHandler;
 
@@ -117,14 +118,15 @@ public final class ThreadedServer implements AutoCloseable {
             poller.register(back, ZMQ.Poller.POLLIN);
             while (this.running) {
                 poller.poll(MAX_WAIT_MILLIS);
+                // Never block the proxy: a request no worker can take is dropped and the client retries.
                 if (poller.pollin(0)) {
                     while (frames.receiveNow(front)) {
-                        frames.sendFrom(back, 0);
+                        frames.sendFromNow(back, 0);
                     }
                 }
                 if (poller.pollin(1)) {
                     while (frames.receiveNow(back)) {
-                        frames.sendFrom(front, 0);
+                        frames.sendFromNow(front, 0);
                     }
                 }
             }
@@ -177,7 +179,7 @@ public final class ThreadedServer implements AutoCloseable {
     }
 
     /**
-     * Stops every thread after the request in hand, then closes the context.
+     * Stops every thread after the request in hand (waiting at most 5 s), then closes the context.
      */
     @Override
     public void close() {
@@ -186,15 +188,23 @@ public final class ThreadedServer implements AutoCloseable {
         if (this.proxy != null) {
             all.add(this.proxy);
         }
+        long deadline = System.currentTimeMillis() + Loops.STOP_TIMEOUT_MILLIS;
+        boolean clean = true;
         for (Thread thread : all) {
             try {
-                thread.join();
+                thread.join(Math.max(1, deadline - System.currentTimeMillis()));
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
+            clean &= !thread.isAlive();
         }
-        this.context.close();
+        if (clean) {
+            this.context.close();
+        }
+        else {
+            logger.error("Server threads still busy after {} ms; leaving them", Loops.STOP_TIMEOUT_MILLIS);
+        }
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

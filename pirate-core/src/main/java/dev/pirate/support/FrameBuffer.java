@@ -142,6 +142,26 @@ public final class FrameBuffer {
     }
 
     /**
+     * Sends frames {@code from} to the end without ever blocking the calling loop: the first frame
+     * goes with {@code DONTWAIT}, so a full pipe (EAGAIN) or, with ROUTER_MANDATORY, a peer that is
+     * gone (EHOSTUNREACH) skips the message. Once the first frame is accepted the rest cannot block.
+     * @param socket the socket, owned by the calling thread
+     * @param from the first frame to send
+     * @return {@code false} if the message was skipped
+     */
+    public boolean sendFromNow(ZMQ.Socket socket, int from) {
+        try {
+            if (!socket.send(this.frames[from], (from < this.count - 1) ? (ZMQ.SNDMORE | ZMQ.DONTWAIT) : ZMQ.DONTWAIT)) {
+                return false;
+            }
+        }
+        catch (org.zeromq.ZMQException ex) {
+            return false;
+        }
+        return sendFrom(socket, from + 1);
+    }
+
+    /**
      * Renders a peer identity for logs.
      * @param identity a routing id
      * @return the identity in hexadecimal

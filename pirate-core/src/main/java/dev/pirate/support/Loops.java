@@ -1,0 +1,32 @@
+package dev.pirate.support;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waiting for an event-loop thread to finish, without ever hanging a shutdown.
+ */
+public final class Loops {
+
+    /** Longest wait for a loop that checks its stop flag every 100 ms. */
+    public static final long STOP_TIMEOUT_MILLIS = 5000;
+
+    private Loops() {
+    }
+
+    /**
+     * Waits for a loop's stopped latch, at most {@link #STOP_TIMEOUT_MILLIS}; an interrupt ends the
+     * wait early and is kept for the caller.
+     * @param stopped counted down by the loop thread as it ends
+     * @return {@code true} if the loop ended in time
+     */
+    public static boolean awaitStop(CountDownLatch stopped) {
+        try {
+            return stopped.await(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
