@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.core.annotation.AliasFor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,11 +40,19 @@ import org.springframework.stereotype.Component;
 public @interface MajordomoService {
 
     /**
-     * The service name: 1 to 255 printable ASCII characters without spaces, not starting with
-     * {@code mmi.}.
+     * Alias for {@link #service()}.
      * @return the service name
      */
-    String value();
+    @AliasFor("service")
+    String value() default "";
+
+    /**
+     * The service name: 1 to 255 printable ASCII characters without spaces, not starting with
+     * {@code mmi.}. Explicitly aliased, so Spring never takes it for the bean name.
+     * @return the service name
+     */
+    @AliasFor("value")
+    String service() default "";
 
     /**
      * How many requests this bean handles at once; each is one worker connection with its own thread.

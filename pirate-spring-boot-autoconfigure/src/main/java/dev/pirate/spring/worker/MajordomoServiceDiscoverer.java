@@ -55,7 +55,7 @@ public class MajordomoServiceDiscoverer {
             if (annotation == null) {
                 continue;
             }
-            String service = annotation.value();
+            String service = annotation.service();
             checkServiceName(beanName, service);
             if (annotation.concurrency() < 1) {
                 throw invalid(beanName, "declares concurrency " + annotation.concurrency() + "; use 1 or more");
