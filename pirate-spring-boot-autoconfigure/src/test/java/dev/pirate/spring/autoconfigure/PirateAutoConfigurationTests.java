@@ -1,5 +1,6 @@
 package dev.pirate.spring.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -156,6 +158,25 @@ class PirateAutoConfigurationTests {
     }
 
     @Test
+    void payloadConverterFollowsBootsJacksonConfiguration() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class))
+            .withPropertyValues("spring.jackson.property-naming-strategy=SNAKE_CASE")
+            .run((context) -> {
+                PayloadConverter converter = context.getBean(PayloadConverter.class);
+                assertThat(new String(converter.write(new Counted(3)).get(0), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"word_count\":3}");
+            });
+    }
+
+    @Test
+    void payloadConverterWorksWithoutAJsonMapperBean() {
+        this.contextRunner.run((context) -> {
+            PayloadConverter converter = context.getBean(PayloadConverter.class);
+            assertThat(converter.read(converter.write(new Counted(7)), Counted.class)).isEqualTo(new Counted(7));
+        });
+    }
+
+    @Test
     @Timeout(30)
     void customizersAreAppliedInOrder() {
         List<String> calls = new CopyOnWriteArrayList<>();
@@ -271,6 +292,9 @@ class PirateAutoConfigurationTests {
             .hasMessageContaining(property)
             .satisfies((ex) -> assertThat(((InvalidConfigurationPropertyValueException) ex).getName())
                 .isEqualTo(property));
+    }
+
+    record Counted(int wordCount) {
     }
 
     static List<String> threadNames() {
