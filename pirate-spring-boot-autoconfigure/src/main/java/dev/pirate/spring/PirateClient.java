@@ -43,9 +43,9 @@ public class PirateClient implements AutoCloseable {
 
     private final PayloadConverter converter;
 
-    private @Nullable MajordomoClient client;
+    private volatile @Nullable MajordomoClient client;
 
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * Creates a client.
@@ -79,14 +79,20 @@ public class PirateClient implements AutoCloseable {
      * @return the client
      * @throws IllegalStateException if this client is closed
      */
-    public synchronized MajordomoClient majordomoClient() {
-        if (this.closed) {
-            throw new IllegalStateException("PirateClient is closed");
+    public MajordomoClient majordomoClient() {
+        MajordomoClient current = this.client;
+        if (current != null && !this.closed) {
+            return current;
         }
-        if (this.client == null) {
-            this.client = this.clientFactory.get();
+        synchronized (this) {
+            if (this.closed) {
+                throw new IllegalStateException("PirateClient is closed");
+            }
+            if (this.client == null) {
+                this.client = this.clientFactory.get();
+            }
+            return this.client;
         }
-        return this.client;
     }
 
     /**

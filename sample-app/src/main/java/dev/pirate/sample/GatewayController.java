@@ -46,7 +46,8 @@ public class GatewayController {
      * @return the reply
      */
     @PostMapping("/services/{service}")
-    public ResponseEntity<byte[]> callService(@PathVariable String service, @RequestBody(required = false) byte @Nullable [] body,
+    public ResponseEntity<byte[]> callService(@PathVariable String service,
+            @RequestBody(required = false) byte @Nullable [] body,
             @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable MediaType contentType) {
         if (!Mdp.isValidServiceName(service)) {
             throw problem(HttpStatus.BAD_REQUEST, "Invalid service name",
@@ -63,7 +64,8 @@ public class GatewayController {
      * @return the reply
      */
     @PostMapping("/direct/{name}")
-    public ResponseEntity<byte[]> callDirect(@PathVariable String name, @RequestBody(required = false) byte @Nullable [] body,
+    public ResponseEntity<byte[]> callDirect(@PathVariable String name,
+            @RequestBody(required = false) byte @Nullable [] body,
             @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable MediaType contentType) {
         if (!this.pirateClient.directNames().contains(name)) {
             throw problem(HttpStatus.NOT_FOUND, "Unknown direct endpoint",

@@ -1,5 +1,6 @@
 package dev.pirate.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -83,7 +84,8 @@ public final class PirateAutoConfiguration {
                 .heartbeatInterval(
                         PirateSettings.positive("pirate.broker.heartbeat-interval", broker.getHeartbeatInterval()))
                 .liveness(PirateSettings.atLeast("pirate.broker.liveness", broker.getLiveness(), 1))
-                .maxMessageSize(PirateSettings.messageSize("pirate.broker.max-message-size", broker.getMaxMessageSize()))
+                .maxMessageSize(
+                        PirateSettings.messageSize("pirate.broker.max-message-size", broker.getMaxMessageSize()))
                 .requestExpiry(PirateSettings.positive("pirate.broker.request-expiry", broker.getRequestExpiry()))
                 .listener(listener(listeners));
             customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
@@ -106,14 +108,15 @@ public final class PirateAutoConfiguration {
                 PayloadConverter converter, PirateConnectionDetails connectionDetails,
                 ObjectProvider<PirateListener> listeners, ObjectProvider<MajordomoWorkerCustomizer> customizers) {
             PirateProperties.Worker worker = properties.getWorker();
-            var heartbeat = PirateSettings.positive("pirate.worker.heartbeat-interval", worker.getHeartbeatInterval());
+            Duration heartbeat = PirateSettings.positive("pirate.worker.heartbeat-interval",
+                    worker.getHeartbeatInterval());
             int liveness = PirateSettings.atLeast("pirate.worker.liveness", worker.getLiveness(), 1);
-            var reconnect = PirateSettings.positive("pirate.worker.reconnect-delay", worker.getReconnectDelay());
-            var maxReconnect = PirateSettings.positive("pirate.worker.max-reconnect-delay",
+            Duration reconnect = PirateSettings.positive("pirate.worker.reconnect-delay", worker.getReconnectDelay());
+            Duration maxReconnect = PirateSettings.positive("pirate.worker.max-reconnect-delay",
                     worker.getMaxReconnectDelay());
             PirateSettings.notBelow("pirate.worker.max-reconnect-delay", maxReconnect, "pirate.worker.reconnect-delay",
                     reconnect);
-            var gracePeriod = PirateSettings.notNegative("pirate.worker.shutdown-grace-period",
+            Duration gracePeriod = PirateSettings.notNegative("pirate.worker.shutdown-grace-period",
                     worker.getShutdownGracePeriod());
             MajordomoWorkerFactory factory = (definition) -> {
                 MajordomoWorker.Builder builder = MajordomoWorker
@@ -124,7 +127,8 @@ public final class PirateAutoConfiguration {
                     .reconnectDelay(reconnect, maxReconnect)
                     .shutdownGracePeriod(gracePeriod)
                     .listener(listener(listeners));
-                customizers.orderedStream().forEach((customizer) -> customizer.customize(definition.service(), builder));
+                customizers.orderedStream()
+                    .forEach((customizer) -> customizer.customize(definition.service(), builder));
                 return builder.build();
             };
             return new MajordomoWorkerContainer(new MajordomoServiceDiscoverer(beanFactory, converter), factory,
@@ -141,13 +145,14 @@ public final class PirateAutoConfiguration {
                 PirateConnectionDetails connectionDetails, ObjectProvider<PirateListener> listeners,
                 ObjectProvider<PirateClientCustomizer> customizers) {
             PirateProperties.Client client = properties.getClient();
-            var timeout = PirateSettings.positive("pirate.client.timeout", client.getTimeout());
+            Duration timeout = PirateSettings.positive("pirate.client.timeout", client.getTimeout());
             int retries = PirateSettings.atLeast("pirate.client.retries", client.getRetries(), 0);
             PirateListener listener = listener(listeners);
-            Map<String, DirectClient> directClients = new LinkedHashMap<>();
+            // Every direct endpoint is checked before any client is built, so a bad one leaves nothing open.
+            Map<String, DirectClient.Builder> directBuilders = new LinkedHashMap<>();
             client.getDirect().forEach((name, direct) -> {
                 String prefix = "pirate.client.direct." + name + ".";
-                DirectClient.Builder builder = DirectClient
+                directBuilders.put(name, DirectClient
                     .builder(PirateSettings.connectEndpoint(prefix + "endpoint", direct.getEndpoint()))
                     .name(name)
                     .timeout((direct.getTimeout() != null)
@@ -155,7 +160,10 @@ public final class PirateAutoConfiguration {
                     .retries((direct.getRetries() != null)
                             ? PirateSettings.atLeast(prefix + "retries", direct.getRetries(), 0) : retries)
                     .listener(listener)
-                    .threadName("pirate-direct-" + name + "-io");
+                    .threadName("pirate-direct-" + name + "-io"));
+            });
+            Map<String, DirectClient> directClients = new LinkedHashMap<>();
+            directBuilders.forEach((name, builder) -> {
                 customizers.orderedStream().forEach((customizer) -> customizer.customizeDirect(name, builder));
                 directClients.put(name, builder.build());
             });

@@ -1,6 +1,7 @@
 package dev.pirate.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -15,7 +16,8 @@ import org.springframework.util.unit.DataSize;
 final class PirateSettings {
 
     /** {@code tcp://host:port}; a bind endpoint may use {@code *} for the host or the port. */
-    private static final Pattern TCP = Pattern.compile("tcp://(\\*|\\[[0-9a-fA-F:.%\\w]+\\]|[^:/\\s\\[\\]*]+):(\\*|\\d{1,5})");
+    private static final Pattern TCP = Pattern
+        .compile("tcp://(\\*|\\[[0-9a-fA-F:.%\\w]+\\]|[^:/\\s\\[\\]*]+):(\\*|\\d{1,5})");
 
     /** Other ZeroMQ transports: the address is checked by ZeroMQ itself. */
     private static final Pattern OTHER = Pattern.compile("(ipc|inproc|tipc|pgm|epgm)://\\S+");
@@ -35,7 +37,7 @@ final class PirateSettings {
         if (value == null || value.isBlank()) {
             throw new InvalidConfigurationPropertyValueException(name, value, "An endpoint is required");
         }
-        var tcp = TCP.matcher(value);
+        Matcher tcp = TCP.matcher(value);
         if (tcp.matches()) {
             String host = tcp.group(1);
             String port = tcp.group(2);
@@ -51,8 +53,8 @@ final class PirateSettings {
         if (OTHER.matcher(value).matches()) {
             return value;
         }
-        throw new InvalidConfigurationPropertyValueException(name, value,
-                "Not a ZeroMQ endpoint; use transport://address, e.g. " + (bind ? "tcp://*:5555" : "tcp://localhost:5555"));
+        throw new InvalidConfigurationPropertyValueException(name, value, "Not a ZeroMQ endpoint; use "
+                + "transport://address, e.g. " + (bind ? "tcp://*:5555" : "tcp://localhost:5555"));
     }
 
     static Duration positive(String name, @Nullable Duration value) {
