@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * embedded broker on a free loopback port, every handler shape and every gateway status.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "pirate.broker.bind=tcp://127.0.0.1:*", "pirate.client.timeout=500ms",
+        properties = { "pirate.broker.bind=tcp://127.0.0.1:*", "pirate.client.timeout=1s",
                 "pirate.client.retries=1", "pirate.worker.shutdown-grace-period=5s" })
 @Import({ GatewayTests.Reverse.class, GatewayTests.Swap.class, GatewayTests.Raw.class, GatewayTests.Boom.class,
         GatewayTests.Slow.class })
@@ -285,8 +285,8 @@ class GatewayTests {
 
         @MajordomoHandler
         String dawdle(String text) throws InterruptedException {
-            // Registered and alive, but slower than the client's 500 ms timeout.
-            Thread.sleep(2000);
+            // Registered and alive, but slower than the client's 1 s timeout.
+            Thread.sleep(3000);
             return text;
         }
     }

@@ -118,7 +118,7 @@ class MajordomoServiceTests {
 
     @Test
     void serviceWithoutWorkerIsReportedAsUnknown() {
-        this.contextRunner.withPropertyValues("pirate.client.timeout=200ms", "pirate.client.retries=1")
+        this.contextRunner.withPropertyValues("pirate.client.timeout=500ms", "pirate.client.retries=1")
             .run((context) -> assertThatExceptionOfType(PirateUnknownServiceException.class)
                 .isThrownBy(() -> context.getBean(PirateClient.class).request("nobody", "hello"))
                 .withMessageContaining("nobody"));
