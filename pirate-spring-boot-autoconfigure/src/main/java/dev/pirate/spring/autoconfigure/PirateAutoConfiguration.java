@@ -1,0 +1,180 @@
+package dev.pirate.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.client.DirectClient;
+import dev.pirate.client.MajordomoClient;
+import dev.pirate.event.CompositeListener;
+import dev.pirate.event.PirateListener;
+import dev.pirate.spring.PayloadConverter;
+import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.broker.MajordomoBrokerLifecycle;
+import dev.pirate.spring.worker.MajordomoServiceDiscoverer;
+import dev.pirate.spring.worker.MajordomoWorkerContainer;
+import dev.pirate.spring.worker.MajordomoWorkerFactory;
+import dev.pirate.worker.MajordomoWorker;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for Pirate.
+ * <p>
+ * Registers the following beans, each only if the application defines none of the same type:
+ * <ul>
+ * <li>a {@link MajordomoBroker} and its {@link MajordomoBrokerLifecycle}, when
+ * {@code pirate.broker.enabled=true};</li>
+ * <li>a {@link MajordomoWorkerContainer} that serves every
+ * {@link dev.pirate.spring.MajordomoService @MajordomoService} bean;</li>
+ * <li>a {@link PirateClient};</li>
+ * <li>the {@link PayloadConverter} and {@link PirateConnectionDetails} they share.</li>
+ * </ul>
+ * Every {@link PirateListener} bean receives the events of the broker, the workers and the client.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@EnableConfigurationProperties(PirateProperties.class)
+public final class PirateAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    PayloadConverter piratePayloadConverter(ObjectProvider<JsonMapper> jsonMapper) {
+        return new PayloadConverter(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PirateConnectionDetails pirateConnectionDetails(PirateProperties properties,
+            ObjectProvider<MajordomoBroker> broker) {
+        if (properties.getWorker().getEndpoint() != null) {
+            PirateSettings.connectEndpoint("pirate.worker.endpoint", properties.getWorker().getEndpoint());
+        }
+        if (properties.getClient().getEndpoint() != null) {
+            PirateSettings.connectEndpoint("pirate.client.endpoint", properties.getClient().getEndpoint());
+        }
+        return new PropertiesPirateConnectionDetails(properties, broker);
+    }
+
+    static PirateListener listener(ObjectProvider<PirateListener> listeners) {
+        return CompositeListener.of(listeners.orderedStream().toList());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty("pirate.broker.enabled")
+    static class BrokerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        MajordomoBroker pirateBroker(PirateProperties properties, ObjectProvider<PirateListener> listeners,
+                ObjectProvider<MajordomoBrokerCustomizer> customizers) {
+            PirateProperties.Broker broker = properties.getBroker();
+            MajordomoBroker.Builder builder = MajordomoBroker.builder()
+                .bind(PirateSettings.bindEndpoint("pirate.broker.bind", broker.getBind()))
+                .heartbeatInterval(
+                        PirateSettings.positive("pirate.broker.heartbeat-interval", broker.getHeartbeatInterval()))
+                .liveness(PirateSettings.atLeast("pirate.broker.liveness", broker.getLiveness(), 1))
+                .maxMessageSize(
+                        PirateSettings.messageSize("pirate.broker.max-message-size", broker.getMaxMessageSize()))
+                .requestExpiry(PirateSettings.positive("pirate.broker.request-expiry", broker.getRequestExpiry()))
+                .listener(listener(listeners));
+            customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+            return builder.build();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        MajordomoBrokerLifecycle pirateBrokerLifecycle(MajordomoBroker broker) {
+            return new MajordomoBrokerLifecycle(broker);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class WorkerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        MajordomoWorkerContainer pirateWorkerContainer(ListableBeanFactory beanFactory, PirateProperties properties,
+                PayloadConverter converter, PirateConnectionDetails connectionDetails,
+                ObjectProvider<PirateListener> listeners, ObjectProvider<MajordomoWorkerCustomizer> customizers) {
+            PirateProperties.Worker worker = properties.getWorker();
+            Duration heartbeat = PirateSettings.positive("pirate.worker.heartbeat-interval",
+                    worker.getHeartbeatInterval());
+            int liveness = PirateSettings.atLeast("pirate.worker.liveness", worker.getLiveness(), 1);
+            Duration reconnect = PirateSettings.positive("pirate.worker.reconnect-delay", worker.getReconnectDelay());
+            Duration maxReconnect = PirateSettings.positive("pirate.worker.max-reconnect-delay",
+                    worker.getMaxReconnectDelay());
+            PirateSettings.notBelow("pirate.worker.max-reconnect-delay", maxReconnect, "pirate.worker.reconnect-delay",
+                    reconnect);
+            Duration gracePeriod = PirateSettings.notNegative("pirate.worker.shutdown-grace-period",
+                    worker.getShutdownGracePeriod());
+            MajordomoWorkerFactory factory = (definition) -> {
+                MajordomoWorker.Builder builder = MajordomoWorker
+                    .builder(connectionDetails.getWorkerEndpoint(), definition.service(), definition.handler())
+                    .concurrency(definition.concurrency())
+                    .heartbeatInterval(heartbeat)
+                    .liveness(liveness)
+                    .reconnectDelay(reconnect, maxReconnect)
+                    .shutdownGracePeriod(gracePeriod)
+                    .listener(listener(listeners));
+                customizers.orderedStream()
+                    .forEach((customizer) -> customizer.customize(definition.service(), builder));
+                return builder.build();
+            };
+            return new MajordomoWorkerContainer(new MajordomoServiceDiscoverer(beanFactory, converter), factory,
+                    gracePeriod);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ClientConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PirateClient pirateClient(PirateProperties properties, PayloadConverter converter,
+                PirateConnectionDetails connectionDetails, ObjectProvider<PirateListener> listeners,
+                ObjectProvider<PirateClientCustomizer> customizers) {
+            PirateProperties.Client client = properties.getClient();
+            Duration timeout = PirateSettings.positive("pirate.client.timeout", client.getTimeout());
+            int retries = PirateSettings.atLeast("pirate.client.retries", client.getRetries(), 0);
+            PirateListener listener = listener(listeners);
+            // Every direct endpoint is checked before any client is built, so a bad one leaves nothing open.
+            Map<String, DirectClient.Builder> directBuilders = new LinkedHashMap<>();
+            client.getDirect().forEach((name, direct) -> {
+                String prefix = "pirate.client.direct." + name + ".";
+                directBuilders.put(name, DirectClient
+                    .builder(PirateSettings.connectEndpoint(prefix + "endpoint", direct.getEndpoint()))
+                    .name(name)
+                    .timeout((direct.getTimeout() != null)
+                            ? PirateSettings.positive(prefix + "timeout", direct.getTimeout()) : timeout)
+                    .retries((direct.getRetries() != null)
+                            ? PirateSettings.atLeast(prefix + "retries", direct.getRetries(), 0) : retries)
+                    .listener(listener)
+                    .threadName("pirate-direct-" + name + "-io"));
+            });
+            Map<String, DirectClient> directClients = new LinkedHashMap<>();
+            directBuilders.forEach((name, builder) -> {
+                customizers.orderedStream().forEach((customizer) -> customizer.customizeDirect(name, builder));
+                directClients.put(name, builder.build());
+            });
+            return new PirateClient(() -> {
+                MajordomoClient.Builder builder = MajordomoClient.builder(connectionDetails.getClientEndpoint())
+                    .timeout(timeout)
+                    .retries(retries)
+                    .listener(listener);
+                customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+                return builder.build();
+            }, directClients, converter);
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package dev.pirate.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for Pirate.
+ */
+@ConfigurationProperties("pirate")
+public class PirateProperties {
+
+    private final Broker broker = new Broker();
+
+    private final Worker worker = new Worker();
+
+    private final Client client = new Client();
+
+    public Broker getBroker() {
+        return this.broker;
+    }
+
+    public Worker getWorker() {
+        return this.worker;
+    }
+
+    public Client getClient() {
+        return this.client;
+    }
+
+    /**
+     * Embedded Majordomo broker.
+     */
+    public static class Broker {
+
+        /**
+         * Whether to run a Majordomo broker inside the application.
+         */
+        private boolean enabled;
+
+        /**
+         * Endpoint the embedded broker binds, for example tcp://*:5555, or tcp://127.0.0.1:* for a free
+         * port.
+         */
+        private String bind = "tcp://*:5555";
+
+        /**
+         * Interval between the heartbeats the broker sends to its workers.
+         */
+        private Duration heartbeatInterval = Duration.ofMillis(2500);
+
+        /**
+         * Number of heartbeat intervals a worker may stay silent before the broker forgets it.
+         */
+        private int liveness = 3;
+
+        /**
+         * Largest message the broker accepts, all frames together.
+         */
+        private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+        /**
+         * Longest time a request may wait for a worker before the broker drops it.
+         */
+        private Duration requestExpiry = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getBind() {
+            return this.bind;
+        }
+
+        public void setBind(String bind) {
+            this.bind = bind;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return this.heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public int getLiveness() {
+            return this.liveness;
+        }
+
+        public void setLiveness(int liveness) {
+            this.liveness = liveness;
+        }
+
+        public DataSize getMaxMessageSize() {
+            return this.maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public Duration getRequestExpiry() {
+            return this.requestExpiry;
+        }
+
+        public void setRequestExpiry(Duration requestExpiry) {
+            this.requestExpiry = requestExpiry;
+        }
+    }
+
+    /**
+     * Workers of @MajordomoService beans.
+     */
+    public static class Worker {
+
+        /**
+         * Broker endpoint the workers connect to. Defaults to the embedded broker's endpoint when the
+         * broker is enabled, tcp://localhost:5555 otherwise.
+         */
+        private @Nullable String endpoint;
+
+        /**
+         * Interval between the heartbeats a worker sends; use the broker's.
+         */
+        private Duration heartbeatInterval = Duration.ofMillis(2500);
+
+        /**
+         * Number of heartbeat intervals of broker silence after which a worker reconnects.
+         */
+        private int liveness = 3;
+
+        /**
+         * Delay before a worker's first reconnect attempt; it doubles on each failure.
+         */
+        private Duration reconnectDelay = Duration.ofMillis(2500);
+
+        /**
+         * Longest delay between reconnect attempts.
+         */
+        private Duration maxReconnectDelay = Duration.ofSeconds(32);
+
+        /**
+         * Longest time the requests in hand may take to finish when the application stops.
+         */
+        private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+
+        public @Nullable String getEndpoint() {
+            return this.endpoint;
+        }
+
+        public void setEndpoint(@Nullable String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return this.heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public int getLiveness() {
+            return this.liveness;
+        }
+
+        public void setLiveness(int liveness) {
+            this.liveness = liveness;
+        }
+
+        public Duration getReconnectDelay() {
+            return this.reconnectDelay;
+        }
+
+        public void setReconnectDelay(Duration reconnectDelay) {
+            this.reconnectDelay = reconnectDelay;
+        }
+
+        public Duration getMaxReconnectDelay() {
+            return this.maxReconnectDelay;
+        }
+
+        public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+            this.maxReconnectDelay = maxReconnectDelay;
+        }
+
+        public Duration getShutdownGracePeriod() {
+            return this.shutdownGracePeriod;
+        }
+
+        public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+            this.shutdownGracePeriod = shutdownGracePeriod;
+        }
+    }
+
+    /**
+     * PirateClient.
+     */
+    public static class Client {
+
+        /**
+         * Broker endpoint the client sends requests to. Defaults to the embedded broker's endpoint
+         * when the broker is enabled, tcp://localhost:5555 otherwise.
+         */
+        private @Nullable String endpoint;
+
+        /**
+         * Time each attempt waits for a reply before the request is sent again.
+         */
+        private Duration timeout = Duration.ofMillis(2500);
+
+        /**
+         * Number of times a request is sent again after a timeout.
+         */
+        private int retries = 3;
+
+        /**
+         * Plain REQ/REP servers, called without a broker, by name.
+         */
+        private final Map<String, Direct> direct = new LinkedHashMap<>();
+
+        public @Nullable String getEndpoint() {
+            return this.endpoint;
+        }
+
+        public void setEndpoint(@Nullable String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public int getRetries() {
+            return this.retries;
+        }
+
+        public void setRetries(int retries) {
+            this.retries = retries;
+        }
+
+        public Map<String, Direct> getDirect() {
+            return this.direct;
+        }
+    }
+
+    /**
+     * A plain REQ/REP server.
+     */
+    public static class Direct {
+
+        /**
+         * Endpoint of the REP server, for example tcp://localhost:5556.
+         */
+        private @Nullable String endpoint;
+
+        /**
+         * Time each attempt waits for a reply. Defaults to pirate.client.timeout.
+         */
+        private @Nullable Duration timeout;
+
+        /**
+         * Number of times a request is sent again after a timeout. Defaults to pirate.client.retries.
+         */
+        private @Nullable Integer retries;
+
+        public @Nullable String getEndpoint() {
+            return this.endpoint;
+        }
+
+        public void setEndpoint(@Nullable String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public @Nullable Integer getRetries() {
+            return this.retries;
+        }
+
+        public void setRetries(@Nullable Integer retries) {
+            this.retries = retries;
+        }
+    }
+}

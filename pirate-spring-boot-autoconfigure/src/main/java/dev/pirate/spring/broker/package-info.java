@@ -1,0 +1,7 @@
+/**
+ * An embedded Majordomo broker managed by the application context.
+ */
+@NullMarked
+package dev.pirate.spring.broker;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,123 @@
+package dev.pirate.spring.worker;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ReflectionUtils;
+
+import dev.pirate.protocol.Mdp;
+import dev.pirate.spring.MajordomoHandler;
+import dev.pirate.spring.MajordomoService;
+import dev.pirate.spring.PayloadConverter;
+import dev.pirate.worker.RequestHandler;
+
+/**
+ * Finds the {@link MajordomoService @MajordomoService} beans of a bean factory and adapts each to a
+ * {@link RequestHandler}. Every mistake (no handler or two, a bad service name or concurrency, a
+ * service declared twice, a handler method of the wrong shape) fails with a message that names the
+ * bean.
+ */
+public class MajordomoServiceDiscoverer {
+
+    private final ListableBeanFactory beanFactory;
+
+    private final PayloadConverter converter;
+
+    /**
+     * Creates a discoverer.
+     * @param beanFactory the factory holding the service beans
+     * @param converter the converter for {@link MajordomoHandler @MajordomoHandler} methods
+     */
+    public MajordomoServiceDiscoverer(ListableBeanFactory beanFactory, PayloadConverter converter) {
+        this.beanFactory = beanFactory;
+        this.converter = converter;
+    }
+
+    /**
+     * Finds and validates every service.
+     * @return the services, in bean registration order
+     * @throws IllegalStateException naming the bean if a service bean is not valid
+     */
+    public List<MajordomoServiceDefinition> discover() {
+        Map<String, String> beanByService = new LinkedHashMap<>();
+        List<MajordomoServiceDefinition> definitions = new ArrayList<>();
+        for (String beanName : this.beanFactory.getBeanNamesForAnnotation(MajordomoService.class)) {
+            MajordomoService annotation = this.beanFactory.findAnnotationOnBean(beanName, MajordomoService.class);
+            if (annotation == null) {
+                continue;
+            }
+            String service = annotation.service();
+            checkServiceName(beanName, service);
+            if (annotation.concurrency() < 1) {
+                throw invalid(beanName, "declares concurrency " + annotation.concurrency() + "; use 1 or more");
+            }
+            String previous = beanByService.putIfAbsent(service, beanName);
+            if (previous != null) {
+                throw invalid(beanName, "serves '" + service + "', already served by bean '" + previous
+                        + "'; a service has one handler");
+            }
+            Object bean = this.beanFactory.getBean(beanName);
+            definitions.add(new MajordomoServiceDefinition(beanName, service, annotation.concurrency(),
+                    handler(beanName, bean)));
+        }
+        return List.copyOf(definitions);
+    }
+
+    private static void checkServiceName(String beanName, String service) {
+        if (!Mdp.isValidServiceName(service)) {
+            throw invalid(beanName, "has an invalid service name '" + service
+                    + "'; use 1 to 255 printable ASCII characters without spaces");
+        }
+        if (service.startsWith(Mdp.MMI_PREFIX)) {
+            throw invalid(beanName, "has service name '" + service + "'; the prefix '" + Mdp.MMI_PREFIX
+                    + "' is reserved for the broker");
+        }
+    }
+
+    private RequestHandler handler(String beanName, Object bean) {
+        Class<?> targetClass = AopUtils.getTargetClass(bean);
+        Set<Method> methods = MethodIntrospector.selectMethods(targetClass,
+                (ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils.hasAnnotation(method,
+                        MajordomoHandler.class));
+        if (bean instanceof RequestHandler handler) {
+            if (!methods.isEmpty()) {
+                throw invalid(beanName, "implements RequestHandler and also declares @MajordomoHandler "
+                        + names(methods) + "; use one or the other");
+            }
+            return handler;
+        }
+        if (methods.size() != 1) {
+            throw invalid(beanName, "declares " + methods.size() + " @MajordomoHandler methods"
+                    + (methods.isEmpty() ? "" : " " + names(methods))
+                    + "; declare exactly one, or implement dev.pirate.worker.RequestHandler");
+        }
+        Method method = methods.iterator().next();
+        if (method.getParameterCount() > 1) {
+            throw invalid(beanName, "@MajordomoHandler " + method.getName() + " takes "
+                    + method.getParameterCount() + " parameters; take the request body or nothing");
+        }
+        if (method.getReturnType() == void.class) {
+            throw invalid(beanName, "@MajordomoHandler " + method.getName()
+                    + " returns void; return the reply body (byte[], String, List<byte[]> or a JSON type)");
+        }
+        return new MethodRequestHandler(bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
+                this.converter);
+    }
+
+    private static String names(Set<Method> methods) {
+        return methods.stream().map(Method::getName).sorted().collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static IllegalStateException invalid(String beanName, String problem) {
+        return new IllegalStateException("@MajordomoService bean '" + beanName + "' " + problem);
+    }
+}
