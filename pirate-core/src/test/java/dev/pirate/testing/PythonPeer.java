@@ -101,7 +101,10 @@ public final class PythonPeer implements AutoCloseable {
         command.add(projectRoot().resolve("interop/python").resolve(program).toString());
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            // Peers log a lot; keep it out of the build output but on disk for a failing test.
+            Path logs = Files.createDirectories(Path.of("target", "python-peers"));
+            Path log = Files.createTempFile(logs, program.replace(".py", "-"), ".log");
+            Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
             return new PythonPeer(process, program);
         }
         catch (IOException ex) {
