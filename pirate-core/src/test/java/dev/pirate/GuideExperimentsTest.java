@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.pirate.client.CallOptions;
@@ -25,6 +25,7 @@ import dev.pirate.client.PirateTimeoutException;
 import dev.pirate.queue.PirateQueue;
 import dev.pirate.queue.QueueMode;
 import dev.pirate.testing.PythonPeer;
+import dev.pirate.testing.Resources;
 import dev.pirate.testing.RecordingListener;
 import dev.pirate.worker.QueueWorker;
 import dev.pirate.worker.RequestHandler;
@@ -38,23 +39,17 @@ class GuideExperimentsTest {
 
     private static final int REQUESTS = 2000;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @BeforeAll
     static void installPython() {
         PythonPeer.ensureInstalled();
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable resource : this.resources) {
-            resource.close();
-        }
-    }
 
     private <T extends AutoCloseable> T track(T resource) {
-        this.resources.add(0, resource);
-        return resource;
+        return this.resources.track(resource);
     }
 
     @Test

@@ -6,17 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.testing.PythonPeer;
+import dev.pirate.testing.Resources;
 import dev.pirate.worker.MajordomoWorker;
 
 /**
@@ -26,23 +26,17 @@ import dev.pirate.worker.MajordomoWorker;
 @Timeout(120)
 class MdpInteropTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @BeforeAll
     static void installPython() {
         PythonPeer.ensureInstalled();
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable resource : this.resources) {
-            resource.close();
-        }
-    }
 
     private <T extends AutoCloseable> T track(T resource) {
-        this.resources.add(0, resource);
-        return resource;
+        return this.resources.track(resource);
     }
 
     private MajordomoBroker ourBroker() {

@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.pirate.client.DirectClient;
@@ -18,6 +18,7 @@ import dev.pirate.queue.PirateQueue;
 import dev.pirate.queue.QueueMode;
 import dev.pirate.server.ThreadedServer;
 import dev.pirate.testing.PythonPeer;
+import dev.pirate.testing.Resources;
 import dev.pirate.event.PirateListener;
 import dev.pirate.worker.QueueWorker;
 
@@ -28,23 +29,17 @@ import dev.pirate.worker.QueueWorker;
 @Timeout(120)
 class PatternsInteropTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @BeforeAll
     static void installPython() {
         PythonPeer.ensureInstalled();
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable resource : this.resources) {
-            resource.close();
-        }
-    }
 
     private <T extends AutoCloseable> T track(T resource) {
-        this.resources.add(0, resource);
-        return resource;
+        return this.resources.track(resource);
     }
 
     private static String loopback() {

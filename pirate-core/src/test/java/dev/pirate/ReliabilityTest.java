@@ -6,18 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.zeromq.SocketType;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.testing.RawPeer;
+import dev.pirate.testing.Resources;
 import dev.pirate.testing.RecordingListener;
 import dev.pirate.worker.MajordomoWorker;
 
@@ -32,18 +32,12 @@ class ReliabilityTest {
 
     private final RecordingListener events = new RecordingListener();
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable resource : this.resources) {
-            resource.close();
-        }
-    }
 
     private <T extends AutoCloseable> T track(T resource) {
-        this.resources.add(0, resource);
-        return resource;
+        return this.resources.track(resource);
     }
 
     private MajordomoBroker broker(String endpoint) {

@@ -14,6 +14,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import dev.pirate.event.PirateListener;
+import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Loops;
 import dev.pirate.support.Sockets;
@@ -78,7 +79,7 @@ public final class MajordomoBroker implements AutoCloseable {
         this.running = true;
         this.thread = new Thread(this::run, this.settings.threadName);
         this.thread.start();
-        awaitUninterruptibly(this.started);
+        Loops.awaitUninterruptibly(this.started);
         if (this.startFailure != null) {
             throw this.startFailure;
         }
@@ -211,22 +212,6 @@ public final class MajordomoBroker implements AutoCloseable {
         }
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            }
-            catch (InterruptedException ex) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Settings of a {@link MajordomoBroker}. Defaults follow the RFC and the ZeroMQ Guide.
      */
@@ -267,7 +252,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Checks.positive(interval, "heartbeatInterval");
             return this;
         }
 
@@ -277,10 +262,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder liveness(int liveness) {
-            if (liveness < 1) {
-                throw new IllegalArgumentException("liveness must be at least 1, was " + liveness);
-            }
-            this.liveness = liveness;
+            this.liveness = Checks.atLeast(liveness, 1, "liveness");
             return this;
         }
 
@@ -304,7 +286,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder requestExpiry(Duration expiry) {
-            this.requestExpiry = positive(expiry, "requestExpiry");
+            this.requestExpiry = Checks.positive(expiry, "requestExpiry");
             return this;
         }
 
@@ -346,14 +328,6 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             return new MajordomoBroker(copy);
-        }
-
-        static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
         }
     }
 }

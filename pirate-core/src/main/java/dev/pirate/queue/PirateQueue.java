@@ -21,6 +21,7 @@ import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.Ppp;
 import dev.pirate.support.ByteKey;
+import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Loops;
 import dev.pirate.support.Sockets;
@@ -103,7 +104,7 @@ public final class PirateQueue implements AutoCloseable {
         this.running = true;
         this.thread = new Thread(this::run, "pirate-queue-" + this.settings.mode.name().toLowerCase());
         this.thread.start();
-        awaitUninterruptibly(this.started);
+        Loops.awaitUninterruptibly(this.started);
         if (this.startFailure != null) {
             throw this.startFailure;
         }
@@ -370,22 +371,6 @@ public final class PirateQueue implements AutoCloseable {
         }
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            }
-            catch (InterruptedException ex) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Settings of a {@link PirateQueue}.
      */
@@ -420,10 +405,7 @@ public final class PirateQueue implements AutoCloseable {
          * @return this builder
          */
         public Builder heartbeatInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("heartbeatInterval must be positive, was " + interval);
-            }
-            this.heartbeatInterval = interval;
+            this.heartbeatInterval = Checks.positive(interval, "heartbeatInterval");
             return this;
         }
 
@@ -433,10 +415,7 @@ public final class PirateQueue implements AutoCloseable {
          * @return this builder
          */
         public Builder liveness(int liveness) {
-            if (liveness < 1) {
-                throw new IllegalArgumentException("liveness must be at least 1, was " + liveness);
-            }
-            this.liveness = liveness;
+            this.liveness = Checks.atLeast(liveness, 1, "liveness");
             return this;
         }
 

@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.ErrorReply;
+import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Loops;
 import dev.pirate.support.Sockets;
@@ -66,9 +67,7 @@ public final class ThreadedServer implements AutoCloseable {
      * @param name the name the events carry
      */
     public ThreadedServer(String bind, int threads, RequestHandler handler, PirateListener listener, String name) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, was " + threads);
-        }
+        Checks.atLeast(threads, 1, "threads");
         this.bind = Objects.requireNonNull(bind, "bind");
         this.threads = threads;
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -83,7 +82,7 @@ public final class ThreadedServer implements AutoCloseable {
         this.running = true;
         this.proxy = new Thread(this::proxy, "pirate-server-proxy");
         this.proxy.start();
-        awaitUninterruptibly(this.proxyStarted);
+        Loops.awaitUninterruptibly(this.proxyStarted);
         if (this.startFailure != null) {
             throw this.startFailure;
         }
@@ -204,15 +203,6 @@ public final class ThreadedServer implements AutoCloseable {
         }
         else {
             logger.error("Server threads still busy after {} ms; leaving them", Loops.STOP_TIMEOUT_MILLIS);
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        try {
-            latch.await();
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -15,6 +15,27 @@ public final class Loops {
     }
 
     /**
+     * Waits for a latch that a loop thread always counts down soon (its start-up), keeping an
+     * interrupt for the caller instead of giving up.
+     * @param latch the latch
+     */
+    public static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            }
+            catch (InterruptedException ex) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Waits for a loop's stopped latch, at most {@link #STOP_TIMEOUT_MILLIS}; an interrupt ends the
      * wait early and is kept for the caller.
      * @param stopped counted down by the loop thread as it ends

@@ -13,6 +13,7 @@ import org.zeromq.ZContext;
 
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.support.Checks;
 
 /**
  * MDP/0.1 workers for one service: {@code concurrency} connections to a broker, each with its own
@@ -244,10 +245,7 @@ public final class MajordomoWorker implements AutoCloseable {
          * @return this builder
          */
         public Builder concurrency(int concurrency) {
-            if (concurrency < 1) {
-                throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
-            }
-            this.concurrency = concurrency;
+            this.concurrency = Checks.atLeast(concurrency, 1, "concurrency");
             return this;
         }
 
@@ -257,7 +255,7 @@ public final class MajordomoWorker implements AutoCloseable {
          * @return this builder
          */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Checks.positive(interval, "heartbeatInterval");
             return this;
         }
 
@@ -267,10 +265,7 @@ public final class MajordomoWorker implements AutoCloseable {
          * @return this builder
          */
         public Builder liveness(int liveness) {
-            if (liveness < 1) {
-                throw new IllegalArgumentException("liveness must be at least 1, was " + liveness);
-            }
-            this.liveness = liveness;
+            this.liveness = Checks.atLeast(liveness, 1, "liveness");
             return this;
         }
 
@@ -281,8 +276,8 @@ public final class MajordomoWorker implements AutoCloseable {
          * @return this builder
          */
         public Builder reconnectDelay(Duration initial, Duration max) {
-            this.reconnectDelay = positive(initial, "reconnectDelay");
-            this.maxReconnectDelay = positive(max, "maxReconnectDelay");
+            this.reconnectDelay = Checks.positive(initial, "reconnectDelay");
+            this.maxReconnectDelay = Checks.positive(max, "maxReconnectDelay");
             if (max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("maxReconnectDelay " + max + " is below reconnectDelay " + initial);
             }
@@ -335,14 +330,6 @@ public final class MajordomoWorker implements AutoCloseable {
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.protocol));
-        }
-
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
         }
     }
 }

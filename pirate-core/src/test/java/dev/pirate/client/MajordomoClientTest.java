@@ -16,14 +16,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.zeromq.SocketType;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.testing.RawPeer;
+import dev.pirate.testing.Resources;
 import dev.pirate.testing.RecordingListener;
 import dev.pirate.worker.MajordomoWorker;
 
@@ -39,25 +40,17 @@ class MajordomoClientTest {
 
     private MajordomoBroker broker;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @BeforeEach
     void startBroker() {
-        this.broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*").build();
+        this.broker = track(MajordomoBroker.builder().bind("tcp://127.0.0.1:*").build());
         this.broker.start();
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable resource : this.resources) {
-            resource.close();
-        }
-        this.broker.close();
-    }
-
     private <T extends AutoCloseable> T track(T resource) {
-        this.resources.add(0, resource);
-        return resource;
+        return this.resources.track(resource);
     }
 
     private MajordomoClient client(String endpoint, Duration timeout, int retries) {

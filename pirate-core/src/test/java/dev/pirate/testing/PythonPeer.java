@@ -30,9 +30,11 @@ public final class PythonPeer implements AutoCloseable {
 
     private final List<String> allLines = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    private final Thread reader;
+
     private PythonPeer(Process process, String name) {
         this.process = process;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -45,8 +47,8 @@ public final class PythonPeer implements AutoCloseable {
                 // the process ended
             }
         }, "python-peer-" + name);
-        reader.setDaemon(true);
-        reader.start();
+        this.reader.setDaemon(true);
+        this.reader.start();
     }
 
     /** Returns a loopback port that was free a moment ago, for peers that need a fixed port. */
@@ -145,6 +147,8 @@ public final class PythonPeer implements AutoCloseable {
             if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("Python peer still running after " + timeout + "; output " + this.allLines);
             }
+            // The process has exited; let the reader take its last lines before anyone reads output().
+            this.reader.join(TimeUnit.SECONDS.toMillis(5));
             return this.process.exitValue();
         }
         catch (InterruptedException ex) {

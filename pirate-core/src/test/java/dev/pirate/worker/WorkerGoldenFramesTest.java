@@ -6,17 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.zeromq.SocketType;
 
 import dev.pirate.testing.RawPeer;
+import dev.pirate.testing.Resources;
 import dev.pirate.testing.RecordingListener;
 
 /**
@@ -31,24 +31,19 @@ class WorkerGoldenFramesTest {
 
     private final RecordingListener events = new RecordingListener();
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable resource : this.resources) {
-            resource.close();
-        }
-    }
 
     private RawPeer broker() {
         RawPeer broker = RawPeer.bind(SocketType.ROUTER);
-        this.resources.add(broker);
+        this.resources.track(broker);
         return broker;
     }
 
     private MajordomoWorker start(MajordomoWorker.Builder builder) {
         MajordomoWorker worker = builder.listener(this.events).build();
-        this.resources.add(0, () -> worker.stop(Duration.ofSeconds(5)));
+        this.resources.track(() -> worker.stop(Duration.ofSeconds(5)));
         worker.start();
         return worker;
     }

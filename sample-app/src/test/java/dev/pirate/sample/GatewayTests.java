@@ -1,5 +1,8 @@
 package dev.pirate.sample;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,33 +13,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.PirateRemoteException;
+import dev.pirate.event.PirateListener;
 import dev.pirate.sample.WordCountService.TextRequest;
 import dev.pirate.sample.WordCountService.WordCount;
+import dev.pirate.server.ThreadedServer;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
 import dev.pirate.worker.RequestHandler;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for the sample application over real sockets: the HTTP gateway on a random port, the
@@ -55,7 +57,7 @@ class GatewayTests {
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
-    private static RepServer upperServer;
+    private static ThreadedServer upperServer;
 
     @LocalServerPort
     private int port;
@@ -68,7 +70,7 @@ class GatewayTests {
 
     @DynamicPropertySource
     static void directEndpoint(DynamicPropertyRegistry registry) throws InterruptedException {
-        upperServer = RepServer.start(String::toUpperCase);
+        upperServer = startUpperServer();
         registry.add("pirate.client.direct.upper.endpoint", upperServer::endpoint);
     }
 
@@ -289,5 +291,15 @@ class GatewayTests {
             Thread.sleep(3000);
             return text;
         }
+    }
+
+    /** A plain REP service on a free loopback port (the Guide's threaded server) that upper-cases text. */
+    private static ThreadedServer startUpperServer() {
+        ThreadedServer server = new ThreadedServer("tcp://127.0.0.1:*", 1,
+                (body) -> List.of(new String(body.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)
+                    .getBytes(StandardCharsets.UTF_8)),
+                PirateListener.NONE, "upper");
+        server.start();
+        return server;
     }
 }

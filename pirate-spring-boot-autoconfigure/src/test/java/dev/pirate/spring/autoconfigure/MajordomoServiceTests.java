@@ -1,15 +1,20 @@
 package dev.pirate.spring.autoconfigure;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -20,17 +25,14 @@ import dev.pirate.client.CallOptions;
 import dev.pirate.client.PirateRemoteException;
 import dev.pirate.client.PirateTimeoutException;
 import dev.pirate.client.PirateUnknownServiceException;
+import dev.pirate.event.PirateListener;
+import dev.pirate.server.ThreadedServer;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 import dev.pirate.worker.MajordomoWorker;
 import dev.pirate.worker.RequestHandler;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link MajordomoService @MajordomoService} beans served through a real embedded broker on
@@ -126,7 +128,7 @@ class MajordomoServiceTests {
 
     @Test
     void directEndpointsAreCalledByNameWithoutBroker() throws Exception {
-        try (RepServer server = RepServer.start((text) -> text.toUpperCase())) {
+        try (ThreadedServer server = startUpperServer()) {
             this.contextRunner
                 .withPropertyValues("pirate.client.direct.upper.endpoint=" + server.endpoint(),
                         "pirate.client.direct.silent.endpoint=tcp://127.0.0.1:1",
@@ -448,5 +450,15 @@ class MajordomoServiceTests {
         @MajordomoHandler
         void handle(String text) {
         }
+    }
+
+    /** A plain REP service on a free loopback port (the Guide's threaded server) that upper-cases text. */
+    private static ThreadedServer startUpperServer() {
+        ThreadedServer server = new ThreadedServer("tcp://127.0.0.1:*", 1,
+                (body) -> List.of(new String(body.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)
+                    .getBytes(StandardCharsets.UTF_8)),
+                PirateListener.NONE, "upper");
+        server.start();
+        return server;
     }
 }
