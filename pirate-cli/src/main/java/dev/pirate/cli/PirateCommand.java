@@ -7,6 +7,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import dev.pirate.cli.bench.BenchCommand;
+import dev.pirate.cli.bench.BenchRawCommand;
+
 /**
  * The {@code pirate} command: runs a Majordomo broker, a Pirate queue, a threaded server or a worker,
  * sends requests to one, or measures one.
@@ -25,6 +28,8 @@ import picocli.CommandLine.Spec;
             MmiCommand.class,
             QueueCommand.class,
             ServerCommand.class,
+            BenchCommand.class,
+            BenchRawCommand.class,
         })
 public final class PirateCommand implements Runnable {
 
