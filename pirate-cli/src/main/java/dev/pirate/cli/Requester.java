@@ -1,7 +1,6 @@
 package dev.pirate.cli;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends requests to the target chosen on the command line, whether a service behind a broker or a
@@ -17,13 +16,6 @@ public interface Requester extends AutoCloseable {
      * @throws dev.pirate.client.PirateException if the request failed
      */
     List<byte[]> request(List<byte[]> body);
-
-    /**
-     * Sends a request without waiting.
-     * @param body the request frames, at least one
-     * @return the reply frames, or the exception {@link #request(List)} would throw
-     */
-    CompletableFuture<List<byte[]>> requestAsync(List<byte[]> body);
 
     /**
      * Closes the client and its sockets.

@@ -1,7 +1,6 @@
 package dev.pirate.cli;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -80,11 +79,6 @@ public final class TargetOptions {
         }
 
         @Override
-        public CompletableFuture<List<byte[]>> requestAsync(List<byte[]> body) {
-            return this.client.requestAsync(this.service, body);
-        }
-
-        @Override
         public void close() {
             this.client.close();
         }
@@ -95,11 +89,6 @@ public final class TargetOptions {
         @Override
         public List<byte[]> request(List<byte[]> body) {
             return this.client.request(body);
-        }
-
-        @Override
-        public CompletableFuture<List<byte[]>> requestAsync(List<byte[]> body) {
-            return this.client.requestAsync(body, this.client.defaults());
         }
 
         @Override
