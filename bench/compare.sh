@@ -2,7 +2,7 @@
 # Measures Pirate's Majordomo broker against plain JeroMQ on this machine, in one run, and prints
 # a Markdown table with the ratios to the plain JeroMQ ceiling.
 #
-#   bench/compare.sh            full run (about 6 to 9 minutes on 2 cores)
+#   bench/compare.sh            full run (about 6 minutes on 2 cores)
 #   bench/compare.sh --quick    headline rows only (about 1 minute)
 #
 # Options: --quick, --runs N (runs per configuration, median taken; default 3),
