@@ -83,7 +83,7 @@ public class BrokerDispatchBenchmark {
     public abstract static class Fixture {
 
         @Param({ "1", "1000" })
-        public int services;
+        private int services;
 
         private final int workerCount;
 

@@ -1,5 +1,6 @@
 package dev.pirate.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +39,7 @@ public class FrameBufferBenchmark {
 
     private static final byte[] IDENTITY = { 0, 0x6b, (byte) 0x8b, 0x45, 0x67 };
 
-    private static final byte[] SERVICE = "echo".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SERVICE = "echo".getBytes(StandardCharsets.US_ASCII);
 
     @Param({ "16", "1024" })
     private int size;
