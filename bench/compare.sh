@@ -56,12 +56,17 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-bench.XXXXXX")
 started=()
 
+# stop_all: SIGTERM to every process started here, SIGKILL to any still running 10 s later.
 stop_all() {
-    local pid
+    local pid deadline=$((SECONDS + 10))
     for pid in "${started[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
     for pid in "${started[@]}"; do
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
     started=()
@@ -78,11 +83,12 @@ pirate() {
     "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" "$@"
 }
 
-# start NAME ARGS...: starts a long-running pirate process, its stdout and stderr in $work.
+# start NAME ARGS...: starts a long-running pirate process, its stdout and stderr in $work. The JVM
+# is started directly, not through the pirate function, so that $! is its own PID, not a subshell's.
 start() {
     local name=$1
     shift
-    pirate "$@" > "$work/$name.out" 2> "$work/$name.err" &
+    "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" "$@" > "$work/$name.out" 2> "$work/$name.err" &
     started+=("$!")
 }
 
