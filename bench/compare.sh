@@ -2,11 +2,12 @@
 # Measures Pirate's Majordomo broker against plain JeroMQ on this machine, in one run, and prints
 # a Markdown table with the ratios to the plain JeroMQ ceiling.
 #
-#   bench/compare.sh            full run (about 6 minutes on 2 cores)
+#   bench/compare.sh            full run (about 7 minutes on 2 cores)
 #   bench/compare.sh --quick    headline rows only (about 1 minute)
 #
 # Options: --quick, --runs N (runs per configuration, median taken; default 3),
-#          --seconds S (measured seconds per run; default 2, quick 1).
+#          --seconds S (measured seconds per run; default 2, quick 1),
+#          --warm S (unmeasured load on each new broker and its workers; default 15, quick 5).
 # Environment: JAVA (default java), JAVA_OPTS (extra JVM options for every process).
 #
 # Every process listens on an ephemeral loopback port, announces it on stdout, and is awaited by
@@ -21,12 +22,14 @@ START_DEADLINE_SECONDS=30
 quick=false
 runs=3
 seconds=""
+warm=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) quick=true ;;
         --runs) runs=$2; shift ;;
         --seconds) seconds=$2; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --warm) warm=$2; shift ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -38,11 +41,13 @@ if $quick; then
     # processes x connections per process; the headline is two processes with --concurrency 4.
     setups=(1x1 2x4)
     seconds=${seconds:-1}
+    warm=${warm:-5}
 else
     sizes=(16 1024)
     inflights=(1 10 100)
     setups=(1x1 1x2 1x4 2x4)
     seconds=${seconds:-2}
+    warm=${warm:-15}
 fi
 warmup=2000
 
@@ -171,6 +176,11 @@ for setup in "${setups[@]}"; do
         start "worker$p" worker --connect "$endpoint" --service echo --concurrency "$connections" --heartbeat 250ms
         await_line "worker$p" "worker ready" > /dev/null
     done
+    # Fresh broker and worker JVMs run at half speed or less until the JIT has compiled their loops
+    # (measured: 3.5k requests/s fresh, 6.6k to 9k two minutes later), and each bench run's own
+    # warm-up only warms the client. Unmeasured load first, which also lets every connection register.
+    pirate bench --connect "$endpoint" --service echo --concurrency 100 --duration "${warm}s" --warmup 0 \
+        > /dev/null 2> "$work/warm.err" || { cat "$work/warm.err" >&2; exit 1; }
     for size in "${sizes[@]}"; do
         for inflight in "${inflights[@]}"; do
             measure "$setup/$size/$inflight" bench --connect "$endpoint" --service echo --size "$size" \
@@ -186,7 +196,8 @@ ratio() {
 
 echo "## Throughput: Majordomo broker vs plain JeroMQ DEALER→ROUTER"
 echo
-echo "Echo service, medians of $runs runs of ${seconds}s each (after $warmup warm-up requests)."
+echo "Echo service, medians of $runs runs of ${seconds}s each (after $warmup warm-up requests; each new"
+echo "broker and its workers first get ${warm}s of unmeasured load)."
 echo "Workers: processes × connections per process (\`pirate worker --concurrency N\`)."
 echo
 echo "| workers | body | in flight | ceiling req/s | broker req/s | ratio | broker p50 µs | broker p99 µs |"
