@@ -44,7 +44,7 @@ final class BrokerCommand implements Callable<Integer> {
     private Duration requestExpiry;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
         MajordomoBroker broker;

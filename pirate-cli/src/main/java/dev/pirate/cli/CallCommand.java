@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,24 +14,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import dev.pirate.client.CallOptions;
-import dev.pirate.client.MajordomoClient;
 
 /**
- * {@code pirate call}: sends one request through a broker and prints each reply frame as UTF-8 on
- * its own line. Failures print one line on stderr; the exit code tells which kind ({@link ExitCodes}).
+ * {@code pirate call}: sends one request, through a broker or straight to a REP server, and prints
+ * each reply frame as UTF-8 on its own line. Failures print one line on stderr; the exit code tells
+ * which kind ({@link ExitCodes}).
  */
-@Command(name = "call", description = "Sends one request to a service and prints the reply frames, one per line.")
+@Command(name = "call", description = "Sends one request to a service or REP server and prints the reply frames, "
+        + "one per line.")
 final class CallCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--connect", required = true, paramLabel = "ENDPOINT",
-            description = "Broker endpoint, e.g. tcp://localhost:5555.")
-    private String endpoint;
-
-    @Option(names = "--service", required = true, paramLabel = "NAME", description = "Service to call.")
-    private String service;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private TargetOptions target;
 
     @Option(names = "--timeout", defaultValue = "2500ms", paramLabel = "DURATION",
             converter = DurationConverter.class,
@@ -48,8 +46,8 @@ final class CallCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
         List<byte[]> frames = this.body.stream().map((frame) -> frame.getBytes(StandardCharsets.UTF_8)).toList();
-        try (MajordomoClient client = MajordomoClient.builder(this.endpoint).build()) {
-            List<byte[]> reply = client.request(this.service, frames, new CallOptions(this.timeout, this.retries));
+        try (Requester requester = this.target.open(new CallOptions(this.timeout, this.retries))) {
+            List<byte[]> reply = requester.request(frames);
             reply.forEach((frame) -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();
             return ExitCodes.OK;

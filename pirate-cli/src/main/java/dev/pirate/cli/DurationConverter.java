@@ -17,7 +17,7 @@ import picocli.CommandLine.TypeConversionException;
  * {@code 1m}, or bare milliseconds ({@code 2500}). picocli puts the option's name in front of the
  * error message.
  */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 

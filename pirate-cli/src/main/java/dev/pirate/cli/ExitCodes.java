@@ -10,25 +10,25 @@ import dev.pirate.client.PirateUnknownServiceException;
  * Exit codes of every {@code pirate} subcommand, and the one place that turns a failure into one
  * line on stderr and its exit code, so scripts can tell a slow service from a missing one.
  */
-final class ExitCodes {
+public final class ExitCodes {
 
     /** The command did what was asked. */
-    static final int OK = 0;
+    public static final int OK = 0;
 
     /** Any failure without a code of its own. */
-    static final int FAILURE = 1;
+    public static final int FAILURE = 1;
 
     /** Every attempt of a request timed out. */
-    static final int TIMEOUT = 2;
+    public static final int TIMEOUT = 2;
 
     /** The broker knows no worker for the service. */
-    static final int UNKNOWN_SERVICE = 3;
+    public static final int UNKNOWN_SERVICE = 3;
 
     /** The service's handler failed and said why. */
-    static final int REMOTE_FAILURE = 4;
+    public static final int REMOTE_FAILURE = 4;
 
     /** The command line was invalid: {@code EX_USAGE} from sysexits.h, clear of the codes above. */
-    static final int USAGE = 64;
+    public static final int USAGE = 64;
 
     private ExitCodes() {
     }
@@ -40,7 +40,7 @@ final class ExitCodes {
      * @param err where to report it
      * @return the exit code
      */
-    static int report(RuntimeException failure, PrintWriter err) {
+    public static int report(RuntimeException failure, PrintWriter err) {
         String message = failure.getMessage();
         err.println((message != null) ? message : failure.toString());
         err.flush();

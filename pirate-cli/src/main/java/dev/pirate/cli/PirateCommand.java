@@ -7,8 +7,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import dev.pirate.cli.bench.BenchCommand;
+import dev.pirate.cli.bench.BenchRawCommand;
+
 /**
- * The {@code pirate} command: runs a Majordomo broker or worker, or sends requests to one.
+ * The {@code pirate} command: runs a Majordomo broker, a Pirate queue, a threaded server or a worker,
+ * sends requests to one, or measures one.
  * <p>
  * Exit codes are listed in {@link ExitCodes}. Settings given with {@code scope = INHERIT} (help and
  * version options, the usage exit code) apply to every subcommand, so a new subcommand only needs
@@ -16,12 +20,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pirate", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class, exitCodeOnInvalidInput = ExitCodes.USAGE,
-        description = "Reliable ZeroMQ request-reply: Majordomo broker, worker and clients.",
+        description = "Reliable ZeroMQ request-reply: Majordomo broker, Pirate queues, workers, clients and benchmarks.",
         subcommands = {
             BrokerCommand.class,
             WorkerCommand.class,
             CallCommand.class,
             MmiCommand.class,
+            QueueCommand.class,
+            ServerCommand.class,
+            BenchCommand.class,
+            BenchRawCommand.class,
         })
 public final class PirateCommand implements Runnable {
 
@@ -33,7 +41,16 @@ public final class PirateCommand implements Runnable {
      * @param args the command line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PirateCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Creates the command line with the settings every run shares: enum values such as
+     * {@code --mode paranoid} are read without regard to case, so users type them in lower case.
+     * @return a new command line for one run
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new PirateCommand()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     /**

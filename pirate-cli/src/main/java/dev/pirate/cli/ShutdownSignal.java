@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
  * Holds a long-running subcommand until the JVM is asked to stop (SIGINT, SIGTERM): a shutdown hook
  * runs the component's stop action, so the broker or worker says goodbye to its peers before the
  * JVM ends. Closing the signal unregisters the hook when the command ends for another reason.
+ * Interrupting the waiting thread also ends the wait, for callers that run a command in-process.
  */
 final class ShutdownSignal implements AutoCloseable {
 
@@ -39,18 +40,26 @@ final class ShutdownSignal implements AutoCloseable {
     }
 
     /**
-     * Waits until a signal has stopped the component, or until the component ended on its own.
+     * Waits until a signal has stopped the component, or until the component ended on its own. An
+     * interrupt of the waiting thread is a stop request too: code that embeds a command, and the
+     * tests, cannot send the JVM a signal, and the caller's try-with-resources then stops the
+     * component. Only this waiting thread is interrupted, never a thread that owns a socket.
      * @param running tells whether the component still runs
-     * @return {@code true} if a signal stopped it, {@code false} if it ended on its own
-     * @throws InterruptedException if the waiting thread is interrupted
+     * @return {@code true} if it was asked to stop, {@code false} if it ended on its own
      */
-    boolean await(BooleanSupplier running) throws InterruptedException {
-        while (!this.stopped.await(CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS)) {
-            // Read the component first: the hook sets the flag before it stops the component, so a
-            // component stopped by the hook is never taken for one that failed.
-            if (!running.getAsBoolean() && !this.requested) {
-                return false;
+    boolean await(BooleanSupplier running) {
+        try {
+            while (!this.stopped.await(CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS)) {
+                // Read the component first: the hook sets the flag before it stops the component, so a
+                // component stopped by the hook is never taken for one that failed.
+                if (!running.getAsBoolean() && !this.requested) {
+                    return false;
+                }
             }
+        }
+        catch (InterruptedException ex) {
+            // Honoured here by returning: keeping the flag would cut short the component's graceful stop.
+            return true;
         }
         return true;
     }

@@ -8,15 +8,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import dev.pirate.worker.MajordomoWorker;
+import dev.pirate.worker.QueueWorker;
 
 /**
- * {@code pirate worker}: an echo worker for a service, replying with the request frames unchanged,
- * until SIGINT or SIGTERM. Useful to try a broker, and as a reference point in benchmarks.
+ * {@code pirate worker}: an echo worker, replying with the request frames unchanged, until SIGINT or
+ * SIGTERM. It speaks MDP to a Majordomo broker, or the Simple or Paranoid Pirate protocol to a
+ * {@code pirate queue}. Useful to try a broker or queue, and as a reference point in benchmarks.
  */
-@Command(name = "worker", description = "Runs an echo worker for a service until SIGINT or SIGTERM.")
+@Command(name = "worker", description = "Runs an echo worker for a broker or Pirate queue until SIGINT or SIGTERM.")
 final class WorkerCommand implements Callable<Integer> {
 
     /**
@@ -25,55 +28,118 @@ final class WorkerCommand implements Callable<Integer> {
      */
     private static final Duration GRACE_PERIOD = Duration.ofSeconds(5);
 
+    /** Each protocol's own default: the RFCs' broker and queue use different heartbeat intervals. */
+    private static final Duration MDP_HEARTBEAT = Duration.ofMillis(2500);
+
+    private static final Duration PPP_HEARTBEAT = Duration.ofSeconds(1);
+
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--protocol", defaultValue = "mdp", paramLabel = "PROTOCOL",
+            description = "mdp (Majordomo broker), simple (Simple Pirate queue) or ppp (Paranoid Pirate queue) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Protocol protocol;
+
     @Option(names = "--connect", required = true, paramLabel = "ENDPOINT",
-            description = "Broker endpoint, e.g. tcp://localhost:5555.")
+            description = "Broker endpoint, or the queue's backend endpoint, e.g. tcp://localhost:5555.")
     private String endpoint;
 
-    @Option(names = "--service", required = true, paramLabel = "NAME", description = "Service to serve.")
+    @Option(names = "--service", paramLabel = "NAME", description = "Service to serve; required for mdp only.")
     private String service;
 
     @Option(names = "--concurrency", defaultValue = "1", paramLabel = "N",
-            description = "Connections to the broker, each handling one request at a time (default: ${DEFAULT-VALUE}).")
+            description = "Connections, each handling one request at a time (default: ${DEFAULT-VALUE}).")
     private int concurrency;
 
-    @Option(names = "--heartbeat", defaultValue = "2500ms", paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            description = "Heartbeat interval; use the broker's (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Heartbeat interval; use the broker's or queue's (default: 2500ms for mdp, 1s for ppp; "
+                    + "simple workers do not heartbeat).")
     private Duration heartbeat;
 
     @Option(names = "--liveness", defaultValue = "3", paramLabel = "N",
-            description = "Heartbeats the broker may miss before the worker reconnects (default: ${DEFAULT-VALUE}).")
+            description = "Heartbeats the broker or queue may miss before the worker reconnects "
+                    + "(default: ${DEFAULT-VALUE}).")
     private int liveness;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
+        checkService();
         PrintWriter out = this.spec.commandLine().getOut();
-        MajordomoWorker worker;
+        Runnable stop;
         try {
-            worker = MajordomoWorker.builder(this.endpoint, this.service, WorkerCommand::echo)
-                .concurrency(this.concurrency)
-                .heartbeatInterval(this.heartbeat)
-                .liveness(this.liveness)
-                .shutdownGracePeriod(GRACE_PERIOD)
-                .build();
-            worker.start();
+            stop = start();
         }
         catch (RuntimeException ex) {
             return ExitCodes.report(ex, this.spec.commandLine().getErr());
         }
-        try (worker; ShutdownSignal signal = new ShutdownSignal("pirate-worker-shutdown", worker::close)) {
+        try (ShutdownSignal signal = new ShutdownSignal("pirate-worker-shutdown", stop)) {
             out.println("worker ready");
             out.flush();
             // A worker reconnects for as long as it runs, so only a signal ends it.
             signal.await(() -> true);
             return ExitCodes.OK;
         }
+        finally {
+            stop.run();
+        }
+    }
+
+    private void checkService() {
+        if (this.protocol == Protocol.MDP && this.service == null) {
+            throw new ParameterException(this.spec.commandLine(),
+                    "Missing required option: '--service=NAME' (needed with --protocol mdp)");
+        }
+        if (this.protocol != Protocol.MDP && this.service != null) {
+            throw new ParameterException(this.spec.commandLine(),
+                    "--service applies to --protocol mdp only: a Pirate queue does not route by service");
+        }
+    }
+
+    /** Starts the workers and returns how to stop them; stopping twice is harmless. */
+    private Runnable start() {
+        return switch (this.protocol) {
+            case MDP -> {
+                MajordomoWorker worker = MajordomoWorker.builder(this.endpoint, this.service, WorkerCommand::echo)
+                    .concurrency(this.concurrency)
+                    .heartbeatInterval(heartbeatOr(MDP_HEARTBEAT))
+                    .liveness(this.liveness)
+                    .shutdownGracePeriod(GRACE_PERIOD)
+                    .build();
+                worker.start();
+                yield worker::close;
+            }
+            case SIMPLE -> start(QueueWorker.simple(this.endpoint, WorkerCommand::echo));
+            case PPP -> start(QueueWorker.paranoid(this.endpoint, WorkerCommand::echo)
+                .heartbeatInterval(heartbeatOr(PPP_HEARTBEAT))
+                .liveness(this.liveness));
+        };
+    }
+
+    private Runnable start(QueueWorker.Builder builder) {
+        QueueWorker worker = builder.concurrency(this.concurrency).shutdownGracePeriod(GRACE_PERIOD).build();
+        worker.start();
+        return worker::close;
+    }
+
+    private Duration heartbeatOr(Duration protocolDefault) {
+        return (this.heartbeat != null) ? this.heartbeat : protocolDefault;
     }
 
     private static List<byte[]> echo(List<byte[]> body) {
         return body;
+    }
+
+    /** The protocols a worker speaks, as named on the command line. */
+    enum Protocol {
+
+        /** Majordomo (MDP/0.1) to a broker. */
+        MDP,
+
+        /** Simple Pirate to a {@code pirate queue --mode simple}. */
+        SIMPLE,
+
+        /** Paranoid Pirate (RFC 6) to a {@code pirate queue --mode paranoid}. */
+        PPP
     }
 }

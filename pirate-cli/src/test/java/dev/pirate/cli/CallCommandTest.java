@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.zeromq.SocketType;
 
+import dev.pirate.event.PirateListener;
+import dev.pirate.server.ThreadedServer;
 import dev.pirate.testing.RawPeer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,5 +111,46 @@ class CallCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.outLines()).containsExactly("one", "", "three");
+    }
+
+    @Test
+    void directCallReachesAPlainRepServerWithoutABroker() {
+        try (ThreadedServer server = new ThreadedServer("tcp://127.0.0.1:*", 1, (body) -> body, PirateListener.NONE,
+                "echo")) {
+            server.start();
+
+            CliRun run = CliRun.of("call", "--direct", server.endpoint(), "hello", "wörld");
+
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+            assertThat(run.outLines()).containsExactly("hello", "wörld");
+        }
+    }
+
+    @Test
+    void directCallThatNobodyAnswersExitsTwoNamingTheEndpoint() {
+        try (RawPeer silent = RawPeer.bind(SocketType.ROUTER)) {
+            CliRun run = CliRun.of("call", "--direct", silent.endpoint(), "--timeout", "200ms", "--retries", "0",
+                    "hello");
+
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
+            assertThat(run.errLines()).singleElement().asString().contains(silent.endpoint(), "1 attempt");
+        }
+    }
+
+    @Test
+    void directAndBrokerOptionsTogetherAreUsageError() {
+        CliRun run = CliRun.of("call", "--direct", "tcp://127.0.0.1:5555", "--connect", this.broker.endpoint(),
+                "--service", "echo", "hello");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines().get(0)).contains("--direct", "mutually exclusive");
+    }
+
+    @Test
+    void serviceWithoutBrokerIsUsageError() {
+        CliRun run = CliRun.of("call", "--service", "echo", "hello");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines().get(0)).contains("--connect");
     }
 }

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Runs the shaded {@code pirate} jar as real processes: a broker, a worker and a call, then stops
- * the long-running ones with SIGTERM as a process supervisor would.
+ * Runs the shaded {@code pirate} jar as real processes: a broker or a queue, a worker and a call,
+ * then stops the long-running ones with SIGTERM as a process supervisor would.
  */
 @Timeout(90)
 class PirateCliIT {
@@ -69,6 +69,29 @@ class PirateCliIT {
         broker.process.destroy();
         assertThat(worker.awaitExit(STOP_DEADLINE)).as(worker.describe()).isIn(0, SIGTERM_EXIT);
         assertThat(broker.awaitExit(STOP_DEADLINE)).as(broker.describe()).isIn(0, SIGTERM_EXIT);
+    }
+
+    @Test
+    void paranoidQueueAndPppWorkerServeADirectCallAndStopCleanlyOnSigterm() throws Exception {
+        CliProcess queue = start("queue", "queue", "--mode", "paranoid", "--frontend", "tcp://127.0.0.1:*",
+                "--backend", "tcp://127.0.0.1:*", "--heartbeat", "250ms");
+        String[] endpoints = queue.awaitLine("queue listening on ", START_DEADLINE)
+            .substring("queue listening on ".length()).split(" ");
+        assertThat(endpoints).hasSize(2);
+        CliProcess worker = start("worker", "worker", "--protocol", "ppp", "--connect", endpoints[1], "--heartbeat",
+                "250ms");
+        worker.awaitLine("worker ready", START_DEADLINE);
+
+        // The queue holds the request in its pipe until the worker's READY arrives, so no wait is needed.
+        CliProcess call = start("call", "call", "--direct", endpoints[0], "--timeout", "5s", "hello", "pirate");
+
+        assertThat(call.awaitExit(START_DEADLINE)).as(call.describe()).isZero();
+        assertThat(call.remainingLines()).as(call.describe()).containsExactly("hello", "pirate");
+
+        worker.process.destroy();
+        queue.process.destroy();
+        assertThat(worker.awaitExit(STOP_DEADLINE)).as(worker.describe()).isIn(0, SIGTERM_EXIT);
+        assertThat(queue.awaitExit(STOP_DEADLINE)).as(queue.describe()).isIn(0, SIGTERM_EXIT);
     }
 
     private CliProcess start(String name, String... args) throws IOException {

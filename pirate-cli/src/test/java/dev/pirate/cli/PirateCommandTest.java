@@ -24,7 +24,8 @@ class PirateCommandTest {
         CliRun run = CliRun.of();
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.err()).contains("Missing required subcommand", "broker", "worker", "call", "mmi");
+        assertThat(run.err()).contains("Missing required subcommand", "broker", "worker", "call", "mmi", "queue",
+                "server", "bench", "bench-raw");
     }
 
     @Test

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Measures Pirate's Majordomo broker against plain JeroMQ on this machine, in one run, and prints
+# a Markdown table with the ratios to the plain JeroMQ ceiling.
+#
+#   bench/compare.sh            full run (about 7 minutes on 2 cores)
+#   bench/compare.sh --quick    headline rows only (about 1 minute)
+#
+# Options: --quick, --runs N (runs per configuration, median taken; default 3),
+#          --seconds S (measured seconds per run; default 2, quick 1),
+#          --warm S (unmeasured load on each new broker and its workers; default 15, quick 5).
+# Environment: JAVA (default java), JAVA_OPTS (extra JVM options for every process).
+#
+# Every process listens on an ephemeral loopback port, announces it on stdout, and is awaited by
+# that line with a deadline; everything started here is stopped on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAVA=${JAVA:-java}
+read -r -a JAVA_ARGS <<< "${JAVA_OPTS:-}"
+START_DEADLINE_SECONDS=30
+
+quick=false
+runs=3
+seconds=""
+warm=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --quick) quick=true ;;
+        --runs) runs=$2; shift ;;
+        --seconds) seconds=$2; shift ;;
+        --warm) warm=$2; shift ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
+    esac
+    shift
+done
+
+if $quick; then
+    sizes=(16)
+    inflights=(1 100)
+    # processes x connections per process; the issue's headline is two processes with --concurrency 4.
+    setups=(1x1 2x4)
+    seconds=${seconds:-1}
+    warm=${warm:-5}
+else
+    sizes=(16 1024)
+    inflights=(1 10 100)
+    setups=(1x1 1x2 1x4 2x4)
+    seconds=${seconds:-2}
+    warm=${warm:-15}
+fi
+warmup=2000
+
+jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+if [[ -z "$jar" ]]; then
+    echo "Building the pirate CLI jar once..." >&2
+    (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli -am package -DskipTests)
+    jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-bench.XXXXXX")
+started=()
+
+# stop_all: SIGTERM to every process started here, SIGKILL to any still running 10 s later.
+stop_all() {
+    local pid deadline=$((SECONDS + 10))
+    for pid in "${started[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${started[@]}"; do
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    started=()
+}
+
+cleanup() {
+    stop_all
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pirate() {
+    "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" "$@"
+}
+
+# start NAME ARGS...: starts a long-running pirate process, its stdout and stderr in $work. The JVM
+# is started directly, not through the pirate function, so that $! is its own PID, not a subshell's.
+start() {
+    local name=$1
+    shift
+    "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" "$@" > "$work/$name.out" 2> "$work/$name.err" &
+    started+=("$!")
+}
+
+# await_line NAME PREFIX: prints the rest of the first stdout line of NAME starting with PREFIX,
+# polling until the deadline; fails with the process's stderr if the line never comes.
+await_line() {
+    local name=$1 prefix=$2 line
+    local deadline=$((SECONDS + START_DEADLINE_SECONDS))
+    while ((SECONDS < deadline)); do
+        line=$(grep -m 1 "^$prefix" "$work/$name.out" 2>/dev/null || true)
+        if [[ -n "$line" ]]; then
+            echo "${line#"$prefix"}"
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "$name printed no line '$prefix' within ${START_DEADLINE_SECONDS}s; its stderr:" >&2
+    cat "$work/$name.err" >&2
+    return 1
+}
+
+# field JSON NAME: one number from a bench JSON line.
+field() {
+    sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" <<< "$1"
+}
+
+# median VALUES...: the middle value (the mean of the two middle ones for an even count).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# measure KEY ARGS...: runs `pirate ARGS` $runs times and stores the medians of throughput, p50 and
+# p99 in the associative arrays tput, p50 and p99 under KEY.
+declare -A tput p50 p99 failures
+measure() {
+    local key=$1 json status
+    shift
+    local t=() a=() b=()
+    failures[$key]=0
+    for ((run = 1; run <= runs; run++)); do
+        status=0
+        pirate "$@" --duration "${seconds}s" --warmup "$warmup" > "$work/run.out" 2> "$work/run.err" || status=$?
+        json=$(tail -n 1 "$work/run.out")
+        if [[ "$json" != \{* ]]; then
+            echo "  $key: run $run failed (exit $status):" >&2
+            cat "$work/run.err" >&2
+            return 1
+        fi
+        if ((status != 0)); then
+            failures[$key]=$((failures[$key] + $(field "$json" failed)))
+        fi
+        t+=("$(field "$json" throughput)")
+        a+=("$(field "$json" p50_us)")
+        b+=("$(field "$json" p99_us)")
+    done
+    tput[$key]=$(median "${t[@]}")
+    p50[$key]=$(median "${a[@]}")
+    p99[$key]=$(median "${b[@]}")
+    printf '  %-22s %10.0f req/s  p50 %8.1f us  p99 %8.1f us\n' "$key" "${tput[$key]}" "${p50[$key]}" \
+        "${p99[$key]}" >&2
+}
+
+echo "Ceilings: plain JeroMQ in one process, ${runs} runs of ${seconds}s each" >&2
+for size in "${sizes[@]}"; do
+    for inflight in "${inflights[@]}"; do
+        measure "raw/$size/$inflight" bench-raw --pattern dealer --size "$size" --concurrency "$inflight"
+    done
+    measure "req/$size" bench-raw --pattern req --size "$size" --concurrency 1
+done
+
+for setup in "${setups[@]}"; do
+    processes=${setup%x*}
+    connections=${setup#*x}
+    echo "Broker with $processes worker process(es) x $connections connection(s)" >&2
+    # Fast heartbeats: a connection whose handshake stalls (a JeroMQ 0.6.0 race) is replaced in
+    # under a second instead of 7.5 s.
+    start broker broker --bind 'tcp://127.0.0.1:*' --heartbeat 250ms
+    endpoint=$(await_line broker "broker listening on ")
+    for ((p = 1; p <= processes; p++)); do
+        start "worker$p" worker --connect "$endpoint" --service echo --concurrency "$connections" --heartbeat 250ms
+        await_line "worker$p" "worker ready" > /dev/null
+    done
+    # Fresh broker and worker JVMs run at half speed or less until the JIT has compiled their loops
+    # (measured: 3.5k requests/s fresh, 6.6k to 9k two minutes later), and each bench run's own
+    # warm-up only warms the client. Unmeasured load first, which also lets every connection register.
+    pirate bench --connect "$endpoint" --service echo --concurrency 100 --duration "${warm}s" --warmup 0 \
+        > /dev/null 2> "$work/warm.err" || { cat "$work/warm.err" >&2; exit 1; }
+    for size in "${sizes[@]}"; do
+        for inflight in "${inflights[@]}"; do
+            measure "$setup/$size/$inflight" bench --connect "$endpoint" --service echo --size "$size" \
+                --concurrency "$inflight"
+        done
+    done
+    stop_all
+done
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'
+}
+
+echo "## Throughput: Majordomo broker vs plain JeroMQ DEALER→ROUTER"
+echo
+echo "Echo service, medians of $runs runs of ${seconds}s each (after $warmup warm-up requests; each new"
+echo "broker and its workers first get ${warm}s of unmeasured load)."
+echo "Workers: processes × connections per process (\`pirate worker --concurrency N\`)."
+echo
+echo "| workers | body | in flight | ceiling req/s | broker req/s | ratio | broker p50 µs | broker p99 µs |"
+echo "|---|---|---|---|---|---|---|---|"
+for setup in "${setups[@]}"; do
+    for size in "${sizes[@]}"; do
+        for inflight in "${inflights[@]}"; do
+            key="$setup/$size/$inflight"
+            ceiling=${tput[raw/$size/$inflight]}
+            note=""
+            if ((failures[$key] > 0)); then
+                note=" (${failures[$key]} failed)"
+            fi
+            printf '| %s | %s B | %s | %.0f | %.0f%s | %s | %.1f | %.1f |\n' "${setup/x/ × }" "$size" "$inflight" \
+                "$ceiling" "${tput[$key]}" "$note" "$(ratio "${tput[$key]}" "$ceiling")" "${p50[$key]}" "${p99[$key]}"
+        done
+    done
+done
+echo
+echo "## Synchronous round trips (1 in flight): broker with one worker vs plain JeroMQ REQ/REP"
+echo
+echo "| body | REQ/REP p50 µs | REQ/REP p99 µs | broker p50 µs | broker p99 µs | p50 ratio | p99 ratio |"
+echo "|---|---|---|---|---|---|---|"
+for size in "${sizes[@]}"; do
+    key="1x1/$size/1"
+    printf '| %s B | %.1f | %.1f | %.1f | %.1f | %s | %s |\n' "$size" "${p50[req/$size]}" "${p99[req/$size]}" \
+        "${p50[$key]}" "${p99[$key]}" "$(ratio "${p50[$key]}" "${p50[req/$size]}")" \
+        "$(ratio "${p99[$key]}" "${p99[req/$size]}")"
+done
+echo
+echo "Machine: $(nproc) cores, Linux $(uname -r), $("$JAVA" -version 2>&1 | head -n 1)."

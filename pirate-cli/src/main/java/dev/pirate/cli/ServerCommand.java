@@ -1,0 +1,56 @@
+package dev.pirate.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import dev.pirate.event.PirateListener;
+import dev.pirate.server.ThreadedServer;
+
+/**
+ * {@code pirate server}: the Guide's multi-threaded echo service, a plain REP endpoint that serves N
+ * requests at once, until SIGINT or SIGTERM. Once bound it prints {@code server listening on ENDPOINT}.
+ */
+@Command(name = "server", description = "Runs a multi-threaded REP echo server until SIGINT or SIGTERM.")
+final class ServerCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--bind", required = true, paramLabel = "ENDPOINT",
+            description = "Endpoint to bind, e.g. tcp://*:5555; tcp://127.0.0.1:* picks a free port.")
+    private String endpoint;
+
+    @Option(names = "--threads", defaultValue = "4", paramLabel = "N",
+            description = "Requests served at once, one thread each (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = this.spec.commandLine().getOut();
+        ThreadedServer server;
+        try {
+            server = new ThreadedServer(this.endpoint, this.threads, ServerCommand::echo, PirateListener.NONE, "server");
+            server.start();
+        }
+        catch (RuntimeException ex) {
+            return ExitCodes.report(ex, this.spec.commandLine().getErr());
+        }
+        try (server; ShutdownSignal signal = new ShutdownSignal("pirate-server-shutdown", server::close)) {
+            out.println("server listening on " + server.endpoint());
+            out.flush();
+            // The server's threads run until closed, so only a signal ends it.
+            signal.await(() -> true);
+            return ExitCodes.OK;
+        }
+    }
+
+    private static List<byte[]> echo(List<byte[]> body) {
+        return body;
+    }
+}

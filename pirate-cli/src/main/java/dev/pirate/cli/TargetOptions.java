@@ -1,0 +1,99 @@
+package dev.pirate.cli;
+
+import java.util.List;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import dev.pirate.client.CallOptions;
+import dev.pirate.client.DirectClient;
+import dev.pirate.client.MajordomoClient;
+import dev.pirate.protocol.Mdp;
+
+/**
+ * Where requests go: a service behind a Majordomo broker ({@code --connect} with {@code --service}),
+ * or a plain REP server, a Pirate queue or a threaded server reached with Lazy Pirate ({@code --direct}).
+ * Use it as {@code @ArgGroup(exclusive = true, multiplicity = "1")}, so picocli rejects a command
+ * line that names both or neither.
+ */
+public final class TargetOptions {
+
+    @ArgGroup(exclusive = false)
+    private Brokered brokered;
+
+    @Option(names = "--direct", required = true, paramLabel = "ENDPOINT",
+            description = "A REP server or Pirate queue frontend to call without a broker, e.g. tcp://localhost:5555.")
+    private String direct;
+
+    /**
+     * Opens a client for the target.
+     * @param options the timeout and retries of every request
+     * @return the requester; the caller closes it
+     * @throws IllegalArgumentException if the service name is invalid
+     */
+    public Requester open(CallOptions options) {
+        if (this.direct != null) {
+            DirectClient client = DirectClient.builder(this.direct)
+                .timeout(options.timeout())
+                .retries(options.retries())
+                .build();
+            return new DirectRequester(client);
+        }
+        String service = this.brokered.service;
+        // Checked here, so a benchmark fails on its command line rather than on every request.
+        if (!Mdp.isValidServiceName(service)) {
+            throw new IllegalArgumentException("Invalid service name '" + service
+                    + "': use 1 to 255 printable ASCII characters without spaces");
+        }
+        MajordomoClient client = MajordomoClient.builder(this.brokered.endpoint)
+            .timeout(options.timeout())
+            .retries(options.retries())
+            .build();
+        return new BrokeredRequester(client, service);
+    }
+
+    /**
+     * Describes the target for people, e.g. {@code 'echo' via tcp://127.0.0.1:5555}.
+     * @return the description
+     */
+    public String describe() {
+        return (this.direct != null) ? this.direct : "'" + this.brokered.service + "' via " + this.brokered.endpoint;
+    }
+
+    /** The broker options, which only make sense together. */
+    static final class Brokered {
+
+        @Option(names = "--connect", required = true, paramLabel = "ENDPOINT",
+                description = "Broker endpoint, e.g. tcp://localhost:5555.")
+        private String endpoint;
+
+        @Option(names = "--service", required = true, paramLabel = "NAME", description = "Service to call.")
+        private String service;
+    }
+
+    private record BrokeredRequester(MajordomoClient client, String service) implements Requester {
+
+        @Override
+        public List<byte[]> request(List<byte[]> body) {
+            return this.client.request(this.service, body);
+        }
+
+        @Override
+        public void close() {
+            this.client.close();
+        }
+    }
+
+    private record DirectRequester(DirectClient client) implements Requester {
+
+        @Override
+        public List<byte[]> request(List<byte[]> body) {
+            return this.client.request(body);
+        }
+
+        @Override
+        public void close() {
+            this.client.close();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.pirate.cli.bench;
+
+/**
+ * The plain JeroMQ patterns {@code bench-raw} measures, the ceilings brokered figures are read against.
+ */
+enum RawPattern {
+
+    /** One DEALER pipelining C requests to a ROUTER echo: the throughput ceiling of one hop. */
+    DEALER,
+
+    /** C REQ sockets, each one synchronous round trip at a time, to a REP echo: the latency floor. */
+    REQ
+}
