@@ -43,6 +43,10 @@ final class BrokerCommand implements Callable<Integer> {
             description = "How long a request may wait for a worker (default: ${DEFAULT-VALUE}).")
     private Duration requestExpiry;
 
+    @Option(names = "--io-threads", defaultValue = "1", paramLabel = "N",
+            description = "ZeroMQ I/O threads of the broker's context (default: ${DEFAULT-VALUE}).")
+    private int ioThreads;
+
     @Override
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
@@ -55,6 +59,7 @@ final class BrokerCommand implements Callable<Integer> {
                 .liveness(this.liveness)
                 .maxMessageSize(this.maxMessageSize)
                 .requestExpiry(this.requestExpiry)
+                .ioThreads(this.ioThreads)
                 .build();
             broker.start();
         }

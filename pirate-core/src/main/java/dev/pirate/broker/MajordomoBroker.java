@@ -40,7 +40,7 @@ public final class MajordomoBroker implements AutoCloseable {
 
     private final Builder settings;
 
-    private final ZContext context = new ZContext(1);
+    private final ZContext context;
 
     private final CountDownLatch started = new CountDownLatch(1);
 
@@ -58,6 +58,7 @@ public final class MajordomoBroker implements AutoCloseable {
 
     private MajordomoBroker(Builder settings) {
         this.settings = settings;
+        this.context = new ZContext(settings.ioThreads);
     }
 
     /**
@@ -233,6 +234,8 @@ public final class MajordomoBroker implements AutoCloseable {
 
         private String threadName = "pirate-broker";
 
+        private int ioThreads = 1;
+
         private Builder() {
         }
 
@@ -301,6 +304,18 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Sets how many ZeroMQ I/O threads move the broker's bytes (default 1). The broker's own
+         * loop is one thread whatever this says; more I/O threads help when encoding and decoding
+         * frames for many connections is what keeps a core busy.
+         * @param ioThreads at least 1
+         * @return this builder
+         */
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = Checks.atLeast(ioThreads, 1, "ioThreads");
+            return this;
+        }
+
+        /**
          * Sets the name of the broker thread (default {@code pirate-broker}).
          * @param name the thread name
          * @return this builder
@@ -327,6 +342,7 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.requestExpiry = this.requestExpiry;
             copy.listener = this.listener;
             copy.threadName = this.threadName;
+            copy.ioThreads = this.ioThreads;
             return new MajordomoBroker(copy);
         }
     }
