@@ -183,4 +183,55 @@ class WorkerGoldenFramesTest {
         assertThat(ids).hasSize(3);
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.connectedCount() == 3);
     }
+
+    @Test
+    void readyIsNotRegistrationUntilTheBrokerAnswers() {
+        RawPeer broker = broker();
+        MajordomoWorker worker = start(MajordomoWorker.builder(broker.endpoint(), "wait", (body) -> body)
+            .heartbeatInterval(Duration.ofMillis(100)).liveness(50));
+        byte[] id = broker.receive().get(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.connectedCount() == 1);
+        assertThat(worker.registeredCount()).as("READY alone").isZero();
+        assertThat(worker.lastHeardMillis()).as("nothing heard yet").isZero();
+        assertThat(worker.unregisteredFor()).isPositive();
+
+        long before = System.currentTimeMillis();
+        broker.send(id, EMPTY, W, new byte[] { 0x04 });
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.registeredCount() == 1);
+        assertThat(worker.unregisteredFor()).isZero();
+        assertThat(worker.lastHeardMillis()).isGreaterThanOrEqualTo(before);
+        assertThat(worker.reconnects()).isZero();
+    }
+
+    @Test
+    void registrationEndsWhenTheBrokerWasLastHeardAndReconnectsAreCounted() {
+        RawPeer broker = broker();
+        Duration heartbeat = Duration.ofMillis(100);
+        MajordomoWorker worker = start(MajordomoWorker.builder(broker.endpoint(), "lost", (body) -> body)
+            .heartbeatInterval(heartbeat).liveness(3).reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(50)));
+        byte[] first = broker.receive().get(0);
+        long beforeLastHeartbeat = System.nanoTime();
+        broker.send(first, EMPTY, W, new byte[] { 0x04 });
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.registeredCount() == 1);
+
+        // The broker goes silent: after liveness x heartbeat the worker gives up and reconnects; its
+        // registration is counted as lost since the last heartbeat, so it already spans that time.
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.reconnects() == 1);
+        assertThat(worker.registeredCount()).isZero();
+        Duration silentSoFar = Duration.ofNanos(System.nanoTime() - beforeLastHeartbeat);
+        assertThat(worker.unregisteredFor()).isGreaterThanOrEqualTo(heartbeat.multipliedBy(3))
+            .isLessThanOrEqualTo(silentSoFar);
+
+        List<byte[]> ready;
+        do {
+            ready = broker.receive();
+        }
+        while (java.util.Arrays.equals(ready.get(0), first));
+        broker.send(ready.get(0), EMPTY, W, new byte[] { 0x04 });
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.registeredCount() == 1);
+        assertThat(worker.unregisteredFor()).isZero();
+        assertThat(worker.concurrency()).isEqualTo(1);
+        assertThat(worker.heartbeatInterval()).isEqualTo(heartbeat);
+        assertThat(worker.liveness()).isEqualTo(3);
+    }
 }
