@@ -9,9 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loopback TCP forwarder between Pirate's workers and their broker that a test can cut, like a
@@ -21,15 +22,14 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * The proxy listens before the application starts, so its endpoint can be configured as
  * {@code pirate.worker.endpoint}; {@link #forwardTo(String)} names the broker once it has bound a free
- * port, and connections accepted before that wait for it.
+ * port. Until then connections are refused, as while cut: a connection that waited would carry a READY
+ * that its worker may since have given up, and the broker would register a worker nobody answers for.
  */
 final class TcpProxy implements AutoCloseable {
 
-    private static final long UPSTREAM_WAIT_SECONDS = 30;
-
     private final ServerSocket server;
 
-    private final CompletableFuture<InetSocketAddress> upstream = new CompletableFuture<>();
+    private volatile @Nullable InetSocketAddress upstream;
 
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
@@ -68,7 +68,7 @@ final class TcpProxy implements AutoCloseable {
      */
     void forwardTo(String zmqEndpoint) {
         URI uri = URI.create(zmqEndpoint);
-        this.upstream.complete(new InetSocketAddress(uri.getHost(), uri.getPort()));
+        this.upstream = new InetSocketAddress(uri.getHost(), uri.getPort());
     }
 
     /** Drops every forwarded connection and refuses new ones. */
@@ -93,7 +93,7 @@ final class TcpProxy implements AutoCloseable {
         while (!this.server.isClosed()) {
             try {
                 Socket downstream = this.server.accept();
-                if (this.cut) {
+                if (this.cut || this.upstream == null) {
                     closeQuietly(downstream);
                     continue;
                 }
@@ -110,7 +110,7 @@ final class TcpProxy implements AutoCloseable {
 
     private void connect(Socket downstream) {
         try {
-            InetSocketAddress address = this.upstream.get(UPSTREAM_WAIT_SECONDS, TimeUnit.SECONDS);
+            InetSocketAddress address = this.upstream;
             Socket upstreamSocket = new Socket(address.getAddress(), address.getPort());
             this.sockets.add(upstreamSocket);
             if (this.cut || downstream.isClosed()) {
@@ -121,7 +121,7 @@ final class TcpProxy implements AutoCloseable {
             pump(downstream, upstreamSocket);
             pump(upstreamSocket, downstream);
         }
-        catch (Exception ex) {
+        catch (IOException ex) {
             closeQuietly(downstream);
         }
     }
