@@ -10,7 +10,7 @@ import dev.pirate.spring.MajordomoService;
  * replies with them. A delay longer than the client's timeout makes the client retry and finally time
  * out, so the dashboards can be watched moving:
  * <pre>
- * curl -d 4000 localhost:8080/api/services/delay
+ * curl -H "Content-Type: text/plain" -d 4000 localhost:8080/api/services/delay
  * </pre>
  */
 @MajordomoService("delay")
