@@ -5,8 +5,9 @@ package dev.pirate.event;
  * <p>
  * Every method has an empty default, so a listener implements only what it counts. Methods are
  * called on Pirate's own I/O threads, often on a hot path: implementations must be fast, must not
- * block and must not throw. Service names are bounded by what the application serves; no method
- * receives a peer identity or a message body.
+ * block and must not throw. No method receives a peer identity or a message body. Service names
+ * of client and worker events are chosen by the application; those of broker events are chosen by
+ * whoever sends the broker a request, so a listener that keeps state per service must bound it.
  */
 public interface PirateListener {
 

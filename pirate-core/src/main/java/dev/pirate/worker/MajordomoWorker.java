@@ -39,7 +39,8 @@ public final class MajordomoWorker implements AutoCloseable {
 
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
-    private final List<WorkerConnection> connections = new ArrayList<>();
+    /** Written once by {@link #start()}; read by monitoring threads without a lock. */
+    private volatile List<WorkerConnection> connections = List.of();
 
     private final List<Thread> threads = new ArrayList<>();
 
@@ -85,14 +86,16 @@ public final class MajordomoWorker implements AutoCloseable {
         if (!this.threads.isEmpty() || this.stopped) {
             throw new IllegalStateException("Worker for '" + service() + "' already started");
         }
+        List<WorkerConnection> created = new ArrayList<>();
         for (int i = 1; i <= this.settings.concurrency(); i++) {
             WorkerConnection connection = new WorkerConnection(this.settings, this.context, this.stopSignal);
             Thread thread = new Thread(connection, this.settings.threadNamePrefix() + "-" + i);
             thread.setDaemon(true);
-            this.connections.add(connection);
+            created.add(connection);
             this.threads.add(thread);
         }
-        this.keeper = new HeartbeatKeeper(this.settings.threadNamePrefix() + "-heartbeat", List.copyOf(this.connections),
+        this.connections = List.copyOf(created);
+        this.keeper = new HeartbeatKeeper(this.settings.threadNamePrefix() + "-heartbeat", this.connections,
                 this.settings.heartbeatInterval().toMillis());
         this.threads.forEach(Thread::start);
     }
@@ -103,7 +106,7 @@ public final class MajordomoWorker implements AutoCloseable {
      */
     public int connectedCount() {
         int count = 0;
-        for (WorkerConnection connection : List.copyOf(this.connections)) {
+        for (WorkerConnection connection : this.connections) {
             if (connection.isConnected()) {
                 count++;
             }
@@ -112,15 +115,90 @@ public final class MajordomoWorker implements AutoCloseable {
     }
 
     /**
+     * Returns how many connections are registered with the broker: the broker has answered their
+     * READY with a heartbeat or a request (it never acknowledges READY itself), and they have not
+     * lost it since.
+     * @return registered connections
+     */
+    public int registeredCount() {
+        int count = 0;
+        for (WorkerConnection connection : this.connections) {
+            if (connection.isRegistered()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Returns how long no connection has been registered with the broker. A registration ends when the
+     * broker was last heard from, so a broker that died counts from its last heartbeat, not from the
+     * moment the connection gave up on it.
+     * @return zero while a connection is registered or before {@link #start()}; otherwise the time since
+     * the last registration ended, or since start if there was none
+     */
+    public Duration unregisteredFor() {
+        List<WorkerConnection> all = this.connections;
+        if (all.isEmpty()) {
+            return Duration.ZERO;
+        }
+        long now = System.nanoTime();
+        long longest = Long.MAX_VALUE;
+        for (WorkerConnection connection : all) {
+            if (connection.isRegistered()) {
+                return Duration.ZERO;
+            }
+            longest = Math.min(longest, now - connection.unregisteredSinceNanos());
+        }
+        return Duration.ofNanos(Math.max(0, longest));
+    }
+
+    /**
      * Returns when any connection last heard from its broker.
      * @return epoch milliseconds, or 0 if never
      */
     public long lastHeardMillis() {
         long latest = 0;
-        for (WorkerConnection connection : List.copyOf(this.connections)) {
+        for (WorkerConnection connection : this.connections) {
             latest = Math.max(latest, connection.lastHeardMillis());
         }
         return latest;
+    }
+
+    /**
+     * Returns how many times the connections opened a new conversation with the broker after losing one.
+     * @return reconnects since {@link #start()}
+     */
+    public long reconnects() {
+        long total = 0;
+        for (WorkerConnection connection : this.connections) {
+            total += connection.reconnects();
+        }
+        return total;
+    }
+
+    /**
+     * Returns the number of connections, each handling one request at a time.
+     * @return the configured concurrency
+     */
+    public int concurrency() {
+        return this.settings.concurrency();
+    }
+
+    /**
+     * Returns the heartbeat interval.
+     * @return the interval between heartbeats
+     */
+    public Duration heartbeatInterval() {
+        return this.settings.heartbeatInterval();
+    }
+
+    /**
+     * Returns how many heartbeat intervals of broker silence make a connection reconnect.
+     * @return the liveness
+     */
+    public int liveness() {
+        return this.settings.liveness();
     }
 
     /**

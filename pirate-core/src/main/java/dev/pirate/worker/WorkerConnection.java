@@ -58,7 +58,22 @@ final class WorkerConnection implements Runnable {
 
     private volatile boolean connected;
 
+    /** Whether the broker has answered READY in the current conversation (a heartbeat or a request). */
+    private volatile boolean registered;
+
+    /**
+     * When this connection's last registration ended, or when the connection was created; a
+     * registration ends with the last message heard from the broker. {@link System#nanoTime()}.
+     */
+    private volatile long unregisteredSinceNanos = System.nanoTime();
+
+    /** When the broker was last heard from; {@link System#nanoTime()}, guarded by the connection thread. */
+    private long lastHeardNanos;
+
     private volatile long lastHeardMillis;
+
+    /** Conversations begun after a lost one; written by the connection thread only. */
+    private volatile long reconnects;
 
     WorkerConnection(MajordomoWorker.Settings settings, ZContext context, CountDownLatch stopSignal) {
         this.settings = settings;
@@ -73,8 +88,20 @@ final class WorkerConnection implements Runnable {
         return this.connected;
     }
 
+    boolean isRegistered() {
+        return this.registered;
+    }
+
+    long unregisteredSinceNanos() {
+        return this.unregisteredSinceNanos;
+    }
+
     long lastHeardMillis() {
         return this.lastHeardMillis;
+    }
+
+    long reconnects() {
+        return this.reconnects;
     }
 
     private boolean stopping() {
@@ -87,6 +114,7 @@ final class WorkerConnection implements Runnable {
         boolean first = true;
         while (!stopping()) {
             if (!first) {
+                this.reconnects++;
                 this.settings.listener().workerReconnect(this.settings.service());
                 if (awaitStop(this.backoff.nextDelayMillis())) {
                     break;
@@ -125,6 +153,7 @@ final class WorkerConnection implements Runnable {
             if (received) {
                 lastHeard = now;
                 missed = 0;
+                this.lastHeardNanos = now;
                 this.lastHeardMillis = System.currentTimeMillis();
                 if (!onMessage(frames)) {
                     return;
@@ -152,10 +181,10 @@ final class WorkerConnection implements Runnable {
     private boolean onMessage(FrameBuffer frames) {
         switch (this.protocol.classify(frames)) {
             case REQUEST -> {
-                this.backoff.reset();
+                onBrokerAnswered();
                 handle(frames);
             }
-            case HEARTBEAT -> this.backoff.reset();
+            case HEARTBEAT -> onBrokerAnswered();
             case DISCONNECT -> {
                 logger.info("Broker {} disconnected worker for '{}'", this.settings.endpoint(), this.settings.service());
                 return false;
@@ -164,6 +193,15 @@ final class WorkerConnection implements Runnable {
                     this.settings.endpoint());
         }
         return true;
+    }
+
+    /**
+     * A broker heartbeats and sends requests only to workers it has registered, so either one proves
+     * that READY was accepted; READY itself is never acknowledged.
+     */
+    private void onBrokerAnswered() {
+        this.backoff.reset();
+        this.registered = true;
     }
 
     private void handle(FrameBuffer frames) {
@@ -224,7 +262,6 @@ final class WorkerConnection implements Runnable {
         this.socket.connect(this.settings.endpoint());
         this.protocol.sendReady(this.socket, this.settings.service());
         this.lastSentNanos = System.nanoTime();
-        this.lastHeardMillis = System.currentTimeMillis();
         this.connected = true;
         this.settings.listener().workerConnected(this.settings.service());
     }
@@ -239,6 +276,11 @@ final class WorkerConnection implements Runnable {
             this.socket.close();
             this.socket = null;
             this.connected = false;
+            if (this.registered) {
+                // A broker that went silent stopped serving us when it was last heard, not when we gave up.
+                this.unregisteredSinceNanos = this.lastHeardNanos;
+                this.registered = false;
+            }
             this.settings.listener().workerDisconnected(this.settings.service());
         }
     }

@@ -178,4 +178,62 @@ class WorkerGoldenFramesTest {
         assertThat(ids).hasSize(3);
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.connectedCount() == 3);
     }
+
+    @Test
+    void readyIsNotRegistrationUntilTheBrokerAnswers() {
+        RawPeer broker = broker();
+        MajordomoWorker worker = start(MajordomoWorker.builder(broker.endpoint(), "wait", (body) -> body)
+            .heartbeatInterval(Duration.ofMillis(100)).liveness(50));
+        byte[] id = broker.receive().get(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.connectedCount() == 1);
+        assertThat(worker.registeredCount()).as("READY alone").isZero();
+        assertThat(worker.lastHeardMillis()).as("nothing heard yet").isZero();
+        assertThat(worker.unregisteredFor()).isPositive();
+
+        long before = System.currentTimeMillis();
+        broker.send(id, EMPTY, W, new byte[] { 0x04 });
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.registeredCount() == 1);
+        assertThat(worker.unregisteredFor()).isZero();
+        assertThat(worker.lastHeardMillis()).isGreaterThanOrEqualTo(before);
+        assertThat(worker.reconnects()).isZero();
+    }
+
+    @Test
+    void registrationEndsWhenTheBrokerWasLastHeardAndReconnectsAreCounted() {
+        RawPeer broker = broker();
+        Duration heartbeat = Duration.ofMillis(100);
+        MajordomoWorker worker = start(MajordomoWorker.builder(broker.endpoint(), "lost", (body) -> body)
+            .heartbeatInterval(heartbeat).liveness(3).reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(50)));
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        long beforeLastHeartbeat = System.nanoTime();
+        answerEveryNewReadyUntilRegistered(broker, worker, answered);
+        // On a loaded machine an earlier conversation may have given up before one was answered.
+        long reconnectsBefore = worker.reconnects();
+
+        // The broker goes silent: after liveness x heartbeat the worker gives up and reconnects; its
+        // registration is counted as lost since the last heartbeat, so it already spans that time.
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.reconnects() > reconnectsBefore);
+        assertThat(worker.registeredCount()).isZero();
+        Duration silentSoFar = Duration.ofNanos(System.nanoTime() - beforeLastHeartbeat);
+        assertThat(worker.unregisteredFor()).isGreaterThanOrEqualTo(heartbeat.multipliedBy(3))
+            .isLessThanOrEqualTo(silentSoFar);
+
+        answerEveryNewReadyUntilRegistered(broker, worker, answered);
+        assertThat(worker.unregisteredFor()).isZero();
+        assertThat(worker.concurrency()).isEqualTo(1);
+        assertThat(worker.heartbeatInterval()).isEqualTo(heartbeat);
+        assertThat(worker.liveness()).isEqualTo(3);
+    }
+
+    /** Answers each READY of a conversation not seen before with a heartbeat, until one registers. */
+    private static void answerEveryNewReadyUntilRegistered(RawPeer broker, MajordomoWorker worker,
+            java.util.Set<String> answered) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            List<byte[]> message = broker.receive(50);
+            if (message != null && answered.add(java.util.HexFormat.of().formatHex(message.get(0)))) {
+                broker.send(message.get(0), EMPTY, W, new byte[] { 0x04 });
+            }
+            return worker.registeredCount() == 1;
+        });
+    }
 }

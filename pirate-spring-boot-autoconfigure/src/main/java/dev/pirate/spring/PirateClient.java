@@ -96,6 +96,23 @@ public class PirateClient implements AutoCloseable {
     }
 
     /**
+     * Returns the Majordomo client if a brokered request has created it, without creating it; for
+     * health checks and endpoints, which must not open sockets.
+     * @return the client, or {@code null} before the first brokered request
+     */
+    public @Nullable MajordomoClient currentMajordomoClient() {
+        return this.client;
+    }
+
+    /**
+     * Tells whether {@link #close()} was called.
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return this.closed;
+    }
+
+    /**
      * Returns the default timeout and retries of brokered requests.
      * @return the defaults
      */

@@ -21,6 +21,8 @@ public class PirateProperties {
 
     private final Client client = new Client();
 
+    private final Metrics metrics = new Metrics();
+
     public Broker getBroker() {
         return this.broker;
     }
@@ -31,6 +33,10 @@ public class PirateProperties {
 
     public Client getClient() {
         return this.client;
+    }
+
+    public Metrics getMetrics() {
+        return this.metrics;
     }
 
     /**
@@ -300,6 +306,26 @@ public class PirateProperties {
 
         public void setRetries(@Nullable Integer retries) {
             this.retries = retries;
+        }
+    }
+
+    /**
+     * Micrometer meters.
+     */
+    public static class Metrics {
+
+        /**
+         * Maximum number of service names used as metric tag values; further services, which only
+         * clients of the embedded broker can invent, are tagged service=_other.
+         */
+        private int maxServices = 100;
+
+        public int getMaxServices() {
+            return this.maxServices;
+        }
+
+        public void setMaxServices(int maxServices) {
+            this.maxServices = maxServices;
         }
     }
 }

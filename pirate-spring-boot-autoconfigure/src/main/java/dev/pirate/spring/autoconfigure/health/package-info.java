@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of Pirate's health contributor.
+ */
+@NullMarked
+package dev.pirate.spring.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of Pirate's Micrometer meters.
+ */
+@NullMarked
+package dev.pirate.spring.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,40 @@
+package dev.pirate.spring.health;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import dev.pirate.broker.BrokerSnapshot;
+import dev.pirate.broker.MajordomoBroker;
+
+/**
+ * Health of the application's own {@link MajordomoBroker}: UP while its loop runs, DOWN otherwise.
+ * Details come from the broker's published snapshot: its endpoints and how many services, workers
+ * and queued requests it has.
+ */
+public class BrokerHealthIndicator implements HealthIndicator {
+
+    private final MajordomoBroker broker;
+
+    /**
+     * Creates an indicator.
+     * @param broker the broker
+     */
+    public BrokerHealthIndicator(MajordomoBroker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public Health health() {
+        BrokerSnapshot snapshot = this.broker.snapshot();
+        if (!snapshot.running()) {
+            return Health.down().withDetail("running", false).build();
+        }
+        int queued = snapshot.services().stream().mapToInt(BrokerSnapshot.Service::queued).sum();
+        return Health.up()
+            .withDetail("endpoints", snapshot.endpoints())
+            .withDetail("services", snapshot.services().size())
+            .withDetail("workers", snapshot.workers())
+            .withDetail("queued", queued)
+            .build();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.pirate.spring.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import dev.pirate.client.CallOptions;
+import dev.pirate.client.MajordomoClient;
+import dev.pirate.spring.DirectEndpoint;
+import dev.pirate.spring.PirateClient;
+
+/**
+ * Details of the {@link PirateClient}: where it sends requests and with which timeout and retries.
+ * Always UP: a slow or missing remote service is the caller's concern, reported per request as a
+ * timeout or an unknown service and counted in metrics, not a reason to take this application out of
+ * service. Never opens a connection: before the first brokered request the client has none.
+ */
+public class ClientHealthIndicator implements HealthIndicator {
+
+    private final PirateClient client;
+
+    /**
+     * Creates an indicator.
+     * @param client the client
+     */
+    public ClientHealthIndicator(PirateClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Health health() {
+        Health.Builder health = Health.up();
+        MajordomoClient majordomo = this.client.currentMajordomoClient();
+        if (this.client.isClosed()) {
+            health.withDetail("state", "closed");
+        }
+        else if (majordomo == null) {
+            health.withDetail("state", "idle");
+        }
+        else {
+            health.withDetail("state", "open").withDetail("endpoint", majordomo.endpoint());
+            options(health, majordomo.defaults());
+        }
+        if (!this.client.directNames().isEmpty()) {
+            Map<String, Object> direct = new LinkedHashMap<>();
+            for (String name : this.client.directNames()) {
+                DirectEndpoint endpoint = this.client.direct(name);
+                direct.put(name, Map.of("endpoint", endpoint.endpoint(), "timeout",
+                        endpoint.defaults().timeout().toMillis() + "ms", "retries", endpoint.defaults().retries()));
+            }
+            health.withDetail("direct", direct);
+        }
+        return health.build();
+    }
+
+    private static void options(Health.Builder health, CallOptions options) {
+        health.withDetail("timeout", options.timeout().toMillis() + "ms").withDetail("retries", options.retries());
+    }
+}
