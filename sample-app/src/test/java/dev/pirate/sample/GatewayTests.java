@@ -72,6 +72,8 @@ class GatewayTests {
     static void directEndpoint(DynamicPropertyRegistry registry) throws InterruptedException {
         upperServer = startUpperServer();
         registry.add("pirate.client.direct.upper.endpoint", upperServer::endpoint);
+        // More attempts than the class default: a JeroMQ handshake stall costs up to a second.
+        registry.add("pirate.client.direct.upper.retries", () -> "4");
     }
 
     @AfterAll
