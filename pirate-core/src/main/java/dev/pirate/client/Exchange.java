@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import dev.pirate.event.ClientOutcome;
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Sockets;
 
 /**
  * One request's Lazy Pirate state machine: send, wait, and on timeout close the socket, open a new
@@ -28,6 +30,13 @@ import dev.pirate.support.FrameBuffer;
 final class Exchange {
 
     private static final Logger logger = LoggerFactory.getLogger(Exchange.class);
+
+    /**
+     * The MMI question waits at least two handshake intervals, so that a new connection that stalls
+     * in its handshake (see {@link Sockets#HANDSHAKE_MILLIS}) and is re-made cannot turn an
+     * "unknown service" answer into a timeout.
+     */
+    private static final long MIN_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(2L * Sockets.HANDSHAKE_MILLIS);
 
     private final ClientEngine engine;
 
@@ -86,7 +95,7 @@ final class Exchange {
         this.socket = this.sockets.borrow();
         this.probing = true;
         MdpWire.INSTANCE.send(this.socket, Mdp.MMI_SERVICE, List.of(this.target.getBytes(StandardCharsets.US_ASCII)));
-        this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
+        this.deadlineNanos = System.nanoTime() + Math.max(this.options.timeout().toNanos(), MIN_PROBE_NANOS);
     }
 
     /**
