@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -16,7 +15,7 @@ import org.zeromq.ZMQ;
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
-import dev.pirate.support.Loops;
+import dev.pirate.support.LoopThread;
 import dev.pirate.support.Sockets;
 
 /**
@@ -42,19 +41,11 @@ public final class MajordomoBroker implements AutoCloseable {
 
     private final ZContext context;
 
-    private final CountDownLatch started = new CountDownLatch(1);
-
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
-    private volatile boolean running;
+    private final LoopThread loop = new LoopThread();
 
     private volatile BrokerSnapshot snapshot = BrokerSnapshot.NOT_RUNNING;
 
     private volatile List<String> endpoints = List.of();
-
-    private volatile RuntimeException startFailure;
-
-    private Thread thread;
 
     private MajordomoBroker(Builder settings) {
         this.settings = settings;
@@ -73,43 +64,25 @@ public final class MajordomoBroker implements AutoCloseable {
      * Binds the socket and starts the broker thread; returns once the broker is serving.
      * @throws IllegalStateException if an endpoint cannot be bound, or the broker was started before
      */
-    public synchronized void start() {
-        if (this.thread != null) {
-            throw new IllegalStateException("Broker already started");
-        }
-        this.running = true;
-        this.thread = new Thread(this::run, this.settings.threadName);
-        this.thread.start();
-        Loops.awaitUninterruptibly(this.started);
-        if (this.startFailure != null) {
-            throw this.startFailure;
-        }
+    public void start() {
+        this.loop.start(this.settings.threadName, this::run);
     }
 
     private void run() {
-        ZMQ.Socket socket = null;
         try {
-            socket = openSocket();
-        }
-        catch (RuntimeException ex) {
-            this.startFailure = new IllegalStateException("Cannot bind broker to " + this.settings.endpoints + ": "
-                    + ex.getMessage(), ex);
-            this.running = false;
-            this.started.countDown();
-            this.stopped.countDown();
-            return;
-        }
-        try {
+            ZMQ.Socket socket;
+            try {
+                socket = openSocket();
+            }
+            catch (RuntimeException ex) {
+                throw new IllegalStateException("Cannot bind broker to " + this.settings.endpoints + ": "
+                        + ex.getMessage(), ex);
+            }
             loop(socket);
         }
-        catch (RuntimeException ex) {
-            logger.error("Broker loop failed", ex);
-        }
         finally {
-            this.running = false;
             this.snapshot = BrokerSnapshot.NOT_RUNNING;
             this.context.close();
-            this.stopped.countDown();
         }
     }
 
@@ -137,8 +110,8 @@ public final class MajordomoBroker implements AutoCloseable {
         long nextSnapshot = now;
         logger.info("Majordomo broker serving on {}", this.endpoints);
         this.snapshot = engine.snapshot(this.endpoints);
-        this.started.countDown();
-        while (this.running) {
+        this.loop.serving();
+        while (this.loop.isRunning()) {
             boolean received = frames.receive(socket);
             now = System.nanoTime();
             if (received) {
@@ -190,7 +163,7 @@ public final class MajordomoBroker implements AutoCloseable {
      * @return {@code true} between a successful start and the end of the loop
      */
     public boolean isRunning() {
-        return this.running;
+        return this.loop.isRunning();
     }
 
     /**
@@ -199,17 +172,8 @@ public final class MajordomoBroker implements AutoCloseable {
      */
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            this.running = false;
-            t = this.thread;
-        }
-        if (t == null) {
+        if (!this.loop.stop()) {
             this.context.close();
-            return;
-        }
-        if (t != Thread.currentThread() && !Loops.awaitStop(this.stopped)) {
-            logger.error("Broker thread did not stop within {} ms; leaving it", Loops.STOP_TIMEOUT_MILLIS);
         }
     }
 

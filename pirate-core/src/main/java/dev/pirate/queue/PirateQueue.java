@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +23,7 @@ import dev.pirate.protocol.Ppp;
 import dev.pirate.support.ByteKey;
 import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
-import dev.pirate.support.Loops;
+import dev.pirate.support.LoopThread;
 import dev.pirate.support.Sockets;
 
 /**
@@ -50,17 +50,13 @@ public final class PirateQueue implements AutoCloseable {
 
     private final ZContext context = new ZContext(1);
 
-    private final CountDownLatch started = new CountDownLatch(1);
-
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
     private final Map<ByteKey, Long> ready = new LinkedHashMap<>();
 
     private final Map<ByteKey, Long> busy = new HashMap<>();
 
     private final ByteKey lookup = ByteKey.forLookup();
 
-    private volatile boolean running;
+    private final LoopThread loop = new LoopThread();
 
     private volatile QueueSnapshot snapshot = QueueSnapshot.NOT_RUNNING;
 
@@ -68,15 +64,11 @@ public final class PirateQueue implements AutoCloseable {
 
     private volatile String backendEndpoint;
 
-    private volatile RuntimeException startFailure;
-
     private long requests;
 
     private long expired;
 
     private long invalid;
-
-    private Thread thread;
 
     private PirateQueue(Builder settings) {
         this.settings = settings;
@@ -97,55 +89,38 @@ public final class PirateQueue implements AutoCloseable {
      * Binds both sockets and starts the queue thread.
      * @throws IllegalStateException if an endpoint cannot be bound
      */
-    public synchronized void start() {
-        if (this.thread != null) {
-            throw new IllegalStateException("Queue already started");
-        }
-        this.running = true;
-        this.thread = new Thread(this::run, "pirate-queue-" + this.settings.mode.name().toLowerCase());
-        this.thread.start();
-        Loops.awaitUninterruptibly(this.started);
-        if (this.startFailure != null) {
-            throw this.startFailure;
-        }
+    public void start() {
+        this.loop.start("pirate-queue-" + this.settings.mode.name().toLowerCase(Locale.ROOT), this::run);
     }
 
     private void run() {
-        ZMQ.Socket frontend;
-        ZMQ.Socket backend;
         try {
-            frontend = bind(this.settings.frontend);
-            this.frontendEndpoint = frontend.getLastEndpoint();
-            backend = bind(this.settings.backend);
-            this.backendEndpoint = backend.getLastEndpoint();
-        }
-        catch (RuntimeException ex) {
-            this.startFailure = new IllegalStateException("Cannot bind queue: " + ex.getMessage(), ex);
-            this.running = false;
-            this.context.close();
-            this.started.countDown();
-            this.stopped.countDown();
-            return;
-        }
-        try (ZMQ.Poller workersOnly = this.context.createPoller(1);
-                ZMQ.Poller both = this.context.createPoller(2)) {
-            workersOnly.register(backend, ZMQ.Poller.POLLIN);
-            both.register(backend, ZMQ.Poller.POLLIN);
-            both.register(frontend, ZMQ.Poller.POLLIN);
-            logger.info("{} Pirate queue: clients on {}, workers on {}", this.settings.mode, this.frontendEndpoint,
-                    this.backendEndpoint);
-            publish();
-            this.started.countDown();
-            loop(workersOnly, both, frontend, backend);
-        }
-        catch (RuntimeException ex) {
-            logger.error("Queue loop failed", ex);
+            ZMQ.Socket frontend;
+            ZMQ.Socket backend;
+            try {
+                frontend = bind(this.settings.frontend);
+                this.frontendEndpoint = frontend.getLastEndpoint();
+                backend = bind(this.settings.backend);
+                this.backendEndpoint = backend.getLastEndpoint();
+            }
+            catch (RuntimeException ex) {
+                throw new IllegalStateException("Cannot bind queue: " + ex.getMessage(), ex);
+            }
+            try (ZMQ.Poller workersOnly = this.context.createPoller(1);
+                    ZMQ.Poller both = this.context.createPoller(2)) {
+                workersOnly.register(backend, ZMQ.Poller.POLLIN);
+                both.register(backend, ZMQ.Poller.POLLIN);
+                both.register(frontend, ZMQ.Poller.POLLIN);
+                logger.info("{} Pirate queue: clients on {}, workers on {}", this.settings.mode,
+                        this.frontendEndpoint, this.backendEndpoint);
+                publish();
+                this.loop.serving();
+                loop(workersOnly, both, frontend, backend);
+            }
         }
         finally {
-            this.running = false;
             this.snapshot = QueueSnapshot.NOT_RUNNING;
             this.context.close();
-            this.stopped.countDown();
         }
     }
 
@@ -161,7 +136,7 @@ public final class PirateQueue implements AutoCloseable {
         long heartbeatNanos = this.settings.heartbeatInterval.toNanos();
         long nextHeartbeat = System.nanoTime() + heartbeatNanos;
         boolean paranoid = this.settings.mode == QueueMode.PARANOID;
-        while (this.running) {
+        while (this.loop.isRunning()) {
             // Take client requests only while a worker is ready: the queue holds no request itself,
             // so clients wait in ZeroMQ's pipes, as in the Guide.
             ZMQ.Poller poller = this.ready.isEmpty() ? workersOnly : both;
@@ -354,20 +329,12 @@ public final class PirateQueue implements AutoCloseable {
     }
 
     /**
-     * Stops the loop and closes both sockets; returns within about 100 ms.
+     * Stops the loop and closes both sockets; returns within about 100 ms, never after more than 5 s.
      */
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            this.running = false;
-            t = this.thread;
-        }
-        if (t == null) {
+        if (!this.loop.stop()) {
             this.context.close();
-        }
-        else if (t != Thread.currentThread() && !Loops.awaitStop(this.stopped)) {
-            logger.error("Queue thread did not stop within {} ms; leaving it", Loops.STOP_TIMEOUT_MILLIS);
         }
     }
 
