@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -31,10 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.PirateRemoteException;
-import dev.pirate.event.PirateListener;
 import dev.pirate.sample.WordCountService.TextRequest;
 import dev.pirate.sample.WordCountService.WordCount;
 import dev.pirate.server.ThreadedServer;
+import dev.pirate.testing.UpperCaseServer;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
@@ -70,7 +69,7 @@ class GatewayTests {
 
     @DynamicPropertySource
     static void directEndpoint(DynamicPropertyRegistry registry) throws InterruptedException {
-        upperServer = startUpperServer();
+        upperServer = UpperCaseServer.start();
         registry.add("pirate.client.direct.upper.endpoint", upperServer::endpoint);
         // More attempts than the class default: a JeroMQ handshake stall costs up to a second.
         registry.add("pirate.client.direct.upper.retries", () -> "4");
@@ -293,15 +292,5 @@ class GatewayTests {
             Thread.sleep(3000);
             return text;
         }
-    }
-
-    /** A plain REP service on a free loopback port (the Guide's threaded server) that upper-cases text. */
-    private static ThreadedServer startUpperServer() {
-        ThreadedServer server = new ThreadedServer("tcp://127.0.0.1:*", 1,
-                (body) -> List.of(new String(body.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)
-                    .getBytes(StandardCharsets.UTF_8)),
-                PirateListener.NONE, "upper");
-        server.start();
-        return server;
     }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,8 @@ import dev.pirate.client.CallOptions;
 import dev.pirate.client.PirateRemoteException;
 import dev.pirate.client.PirateTimeoutException;
 import dev.pirate.client.PirateUnknownServiceException;
-import dev.pirate.event.PirateListener;
 import dev.pirate.server.ThreadedServer;
+import dev.pirate.testing.UpperCaseServer;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
@@ -128,7 +127,7 @@ class MajordomoServiceTests {
 
     @Test
     void directEndpointsAreCalledByNameWithoutBroker() throws Exception {
-        try (ThreadedServer server = startUpperServer()) {
+        try (ThreadedServer server = UpperCaseServer.start()) {
             this.contextRunner
                 .withPropertyValues("pirate.client.direct.upper.endpoint=" + server.endpoint(),
                         "pirate.client.direct.silent.endpoint=tcp://127.0.0.1:1",
@@ -450,15 +449,5 @@ class MajordomoServiceTests {
         @MajordomoHandler
         void handle(String text) {
         }
-    }
-
-    /** A plain REP service on a free loopback port (the Guide's threaded server) that upper-cases text. */
-    private static ThreadedServer startUpperServer() {
-        ThreadedServer server = new ThreadedServer("tcp://127.0.0.1:*", 1,
-                (body) -> List.of(new String(body.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)
-                    .getBytes(StandardCharsets.UTF_8)),
-                PirateListener.NONE, "upper");
-        server.start();
-        return server;
     }
 }
