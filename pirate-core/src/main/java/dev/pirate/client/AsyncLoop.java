@@ -206,17 +206,26 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
         }
     }
 
+    /** Takes an idle socket and, like the synchronous pool, keeps one connected spare ready. */
     @Override
     public ZMQ.Socket borrow() {
         ZMQ.Socket socket = this.idle.pollFirst();
         if (socket == null) {
-            socket = this.engine.openSocket();
-            try {
-                this.keys.put(socket, socket.getFD().register(this.selector, SelectionKey.OP_READ));
-            }
-            catch (ClosedChannelException ex) {
-                throw new IllegalStateException("Socket closed while registering", ex);
-            }
+            socket = openRegistered();
+        }
+        if (this.idle.isEmpty()) {
+            this.idle.addFirst(openRegistered());
+        }
+        return socket;
+    }
+
+    private ZMQ.Socket openRegistered() {
+        ZMQ.Socket socket = this.engine.openSocket();
+        try {
+            this.keys.put(socket, socket.getFD().register(this.selector, SelectionKey.OP_READ));
+        }
+        catch (ClosedChannelException ex) {
+            throw new IllegalStateException("Socket closed while registering", ex);
         }
         return socket;
     }

@@ -143,14 +143,24 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         }
     }
 
+    /**
+     * Takes an idle socket, and keeps one connected spare in the pool: ZeroMQ connects in the
+     * background, so the socket a retry takes has had a whole attempt's time to finish its handshake
+     * (or to have a stalled one re-made) instead of starting cold.
+     */
     @Override
     public ZMQ.Socket borrow() {
         ZMQ.Socket socket = this.idle.pollFirst();
         if (socket != null) {
             this.idleCount.decrementAndGet();
-            return socket;
         }
-        return openSocket();
+        else {
+            socket = openSocket();
+        }
+        if (this.idleCount.get() == 0 && !this.closed) {
+            release(openSocket());
+        }
+        return socket;
     }
 
     /** Opens a new DEALER connected to the endpoint; the caller owns it. */
