@@ -8,20 +8,9 @@ if command -v prometheus >/dev/null 2>&1; then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-prometheus: apt-get not found; install Prometheus by hand and put 'prometheus' on the PATH" >&2
-    exit 1
-fi
-
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        as_root=(sudo)
-    else
-        echo "install-prometheus: not root and sudo is missing; cannot install the prometheus package" >&2
-        exit 1
-    fi
-fi
+# shellcheck source=lib/as-root.sh
+source "$(dirname "$0")/lib/as-root.sh"
+require_apt_as_root install-prometheus
 
 # policy-rc.d answering 101 tells Debian's maintainer scripts not to start the service; it is only
 # created when absent and always removed again.

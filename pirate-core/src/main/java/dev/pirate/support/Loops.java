@@ -36,6 +36,26 @@ public final class Loops {
     }
 
     /**
+     * Waits for a thread that is known to end on its own (it runs out of work, or was asked to
+     * stop), keeping an interrupt for the caller instead of abandoning the thread half-way.
+     * @param thread the thread
+     */
+    public static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            }
+            catch (InterruptedException ex) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Waits for a loop's stopped latch, at most {@link #STOP_TIMEOUT_MILLIS}; an interrupt ends the
      * wait early and is kept for the caller.
      * @param stopped counted down by the loop thread as it ends

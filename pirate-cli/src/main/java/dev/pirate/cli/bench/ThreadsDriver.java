@@ -3,6 +3,8 @@ package dev.pirate.cli.bench;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pirate.support.Loops;
+
 /**
  * Keeps C requests in flight with C threads, each sending one request at a time and waiting for
  * its reply: a closed loop, the way C synchronous callers would use the target.
@@ -32,7 +34,7 @@ final class ThreadsDriver implements LoadDriver {
             thread.start();
         }
         for (Thread thread : threads) {
-            joinUninterruptibly(thread);
+            Loops.joinUninterruptibly(thread);
         }
     }
 
@@ -48,23 +50,6 @@ final class ThreadsDriver implements LoadDriver {
             }
         }
     }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            }
-            catch (InterruptedException ex) {
-                // The senders end with their schedule; a run is never abandoned half-way.
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         this.roundTrips.forEach(RoundTrip::close);

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.SmartLifecycle;
 
+import dev.pirate.support.Loops;
 import dev.pirate.worker.MajordomoWorker;
 
 /**
@@ -110,7 +111,7 @@ public class MajordomoWorkerContainer implements SmartLifecycle, SmartInitializi
 
     @Override
     public void stop() {
-        stopWorkers().forEach(MajordomoWorkerContainer::joinQuietly);
+        stopWorkers().forEach(Loops::joinUninterruptibly);
     }
 
     @Override
@@ -121,7 +122,7 @@ public class MajordomoWorkerContainer implements SmartLifecycle, SmartInitializi
             return;
         }
         Thread waiter = new Thread(() -> {
-            stoppers.forEach(MajordomoWorkerContainer::joinQuietly);
+            stoppers.forEach(Loops::joinUninterruptibly);
             callback.run();
         }, "pirate-worker-shutdown");
         waiter.setDaemon(true);
@@ -149,22 +150,6 @@ public class MajordomoWorkerContainer implements SmartLifecycle, SmartInitializi
         }
         return stoppers;
     }
-
-    private static void joinQuietly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            }
-            catch (InterruptedException ex) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public boolean isRunning() {
         return this.running;
