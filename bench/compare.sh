@@ -185,6 +185,11 @@ for setup in "${setups[@]}"; do
         for inflight in "${inflights[@]}"; do
             measure "$setup/$size/$inflight" bench --connect "$endpoint" --service echo --size "$size" \
                 --concurrency "$inflight"
+            # The ceiling's client shape: one socket pipelining every request in flight.
+            if ((inflight > 1)); then
+                measure "$setup/$size/$inflight/pipe" bench --pipeline --connect "$endpoint" --service echo \
+                    --size "$size" --concurrency "$inflight"
+            fi
         done
     done
     stop_all
@@ -199,9 +204,11 @@ echo
 echo "Echo service, medians of $runs runs of ${seconds}s each (after $warmup warm-up requests; each new"
 echo "broker and its workers first get ${warm}s of unmeasured load)."
 echo "Workers: processes × connections per process (\`pirate worker --concurrency N\`)."
+echo "Clients: *threads* = C threads of synchronous Lazy Pirate calls (\`pirate bench\`); *pipelined* = one"
+echo "socket keeping C requests in flight (\`pirate bench --pipeline\`), the ceiling's own client shape."
 echo
-echo "| workers | body | in flight | ceiling req/s | broker req/s | ratio | broker p50 µs | broker p99 µs |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| workers | body | in flight | ceiling req/s | threads req/s | ratio | pipelined req/s | ratio | threads p50 / p99 µs | pipelined p50 / p99 µs |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for setup in "${setups[@]}"; do
     for size in "${sizes[@]}"; do
         for inflight in "${inflights[@]}"; do
@@ -211,8 +218,18 @@ for setup in "${setups[@]}"; do
             if ((failures[$key] > 0)); then
                 note=" (${failures[$key]} failed)"
             fi
-            printf '| %s | %s B | %s | %.0f | %.0f%s | %s | %.1f | %.1f |\n' "${setup/x/ × }" "$size" "$inflight" \
-                "$ceiling" "${tput[$key]}" "$note" "$(ratio "${tput[$key]}" "$ceiling")" "${p50[$key]}" "${p99[$key]}"
+            piped="–"; piped_ratio="–"; piped_latency="–"
+            if [[ -n "${tput[$key/pipe]:-}" ]]; then
+                piped=$(printf '%.0f' "${tput[$key/pipe]}")
+                if ((failures[$key/pipe] > 0)); then
+                    piped+=" (${failures[$key/pipe]} failed)"
+                fi
+                piped_ratio=$(ratio "${tput[$key/pipe]}" "$ceiling")
+                piped_latency=$(printf '%.0f / %.0f' "${p50[$key/pipe]}" "${p99[$key/pipe]}")
+            fi
+            printf '| %s | %s B | %s | %.0f | %.0f%s | %s | %s | %s | %.0f / %.0f | %s |\n' "${setup/x/ × }" "$size" \
+                "$inflight" "$ceiling" "${tput[$key]}" "$note" "$(ratio "${tput[$key]}" "$ceiling")" "$piped" \
+                "$piped_ratio" "${p50[$key]}" "${p99[$key]}" "$piped_latency"
         done
     done
 done
@@ -229,3 +246,25 @@ for size in "${sizes[@]}"; do
 done
 echo
 echo "Machine: $(nproc) cores, Linux $(uname -r), $("$JAVA" -version 2>&1 | head -n 1)."
+echo
+echo "## Against the benchmark issue's targets (this run)"
+echo
+# at_least A B: "yes" if A >= B, for the target table.
+at_least() {
+    awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? "yes" : "no" }'
+}
+headline="2x4/16/100"
+echo "| target | measured | met |"
+echo "|---|---|---|"
+pipe_ratio=$(ratio "${tput[$headline/pipe]}" "${tput[raw/16/100]}")
+printf '| brokered echo, 2 worker processes × 4, 100 in flight, 16 B: ≥ 0.10 of the ceiling | pipelined %.0f / %.0f = %s; threads %s | %s |\n' \
+    "${tput[$headline/pipe]}" "${tput[raw/16/100]}" "$pipe_ratio" "$(ratio "${tput[$headline]}" "${tput[raw/16/100]}")" \
+    "$(at_least "$pipe_ratio" 0.10)"
+for size in "${sizes[@]}"; do
+    p50_ratio=$(ratio "${p50[1x1/$size/1]}" "${p50[req/$size]}")
+    p99_ratio=$(ratio "${p99[1x1/$size/1]}" "${p99[req/$size]}")
+    printf '| synchronous round trip, one worker, %s B: p50 ≤ 3× REQ/REP | %s | %s |\n' "$size" "$p50_ratio" \
+        "$(at_least 3 "$p50_ratio")"
+    printf '| synchronous round trip, one worker, %s B: p99 ≤ 4× REQ/REP | %s | %s |\n' "$size" "$p99_ratio" \
+        "$(at_least 4 "$p99_ratio")"
+done

@@ -53,6 +53,22 @@ public final class TargetOptions {
     }
 
     /**
+     * Returns the broker endpoint, or {@code null} for a {@code --direct} target.
+     * @return the endpoint of {@code --connect}
+     */
+    public String brokerEndpoint() {
+        return (this.brokered != null) ? this.brokered.endpoint : null;
+    }
+
+    /**
+     * Returns the service name, or {@code null} for a {@code --direct} target.
+     * @return the name given with {@code --service}
+     */
+    public String service() {
+        return (this.brokered != null) ? this.brokered.service : null;
+    }
+
+    /**
      * Describes the target for people, e.g. {@code 'echo' via tcp://127.0.0.1:5555}.
      * @return the description
      */

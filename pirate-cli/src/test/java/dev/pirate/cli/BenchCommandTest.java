@@ -56,6 +56,43 @@ class BenchCommandTest {
     }
 
     @Test
+    void pipelinedBenchKeepsTheRequestsInFlightOnOneSocketAndTimesEveryReply() {
+        CliRun run = CliRun.of("bench", "--connect", this.broker.endpoint(), "--service", "echo", "--pipeline",
+                "--requests", "2000", "--concurrency", "50", "--size", "16", "--warmup", "100");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.outLines().get(0)).contains("'echo' via " + this.broker.endpoint() + ", pipelined",
+                "50 in flight");
+        BenchJson json = BenchJson.lastLineOf(run);
+        assertThat(json.requests()).isEqualTo(2000);
+        assertThat(json.ok()).isEqualTo(2000);
+        assertThat(json.failed()).isZero();
+        assertThat(json.p50()).isPositive().isLessThanOrEqualTo(json.p99());
+    }
+
+    /** An error reply carries no slot number, so the requests in flight can no longer be matched. */
+    @Test
+    void pipelinedBenchStopsAtTheFirstErrorReplyAndCountsEveryRequestInFlightAsFailed() {
+        CliRun run = CliRun.of("bench", "--connect", this.broker.endpoint(), "--service", "failing", "--pipeline",
+                "--requests", "20", "--concurrency", "5", "--warmup", "0", "--timeout", "2s");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        BenchJson json = BenchJson.lastLineOf(run);
+        assertThat(json.ok()).isZero();
+        assertThat(json.failed()).isEqualTo(5);
+    }
+
+    @Test
+    void pipelinedBenchNamesTheFailureThatEndsItsWarmup() {
+        CliRun run = CliRun.of("bench", "--connect", this.broker.endpoint(), "--service", "failing", "--pipeline",
+                "--requests", "20", "--concurrency", "5", "--warmup", "10");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("The service failed: failing: java.lang.IllegalStateException: out of rum");
+    }
+
+    @Test
     void benchForADurationMeasuresAboutThatLongAndReportsProgressOnStderr() {
         CliRun run = CliRun.of("bench", "--connect", this.broker.endpoint(), "--service", "echo", "--duration",
                 "1500ms", "--warmup", "0");
@@ -125,6 +162,7 @@ class BenchCommandTest {
         "--requests 10 --duration 1s         | --duration=1s",
         "--duration soon                     | Invalid value for option '--duration'",
         "--direct tcp://127.0.0.1:5555       | --direct=tcp://127.0.0.1:5555",
+        "--pipeline --size 3                 | --pipeline needs --size of at least 4 bytes",
     })
     void outOfRangeOrConflictingOptionsAreUsageErrors(String options, String message) {
         String[] args = ("bench --connect " + this.broker.endpoint() + " --service echo " + options).split(" +");

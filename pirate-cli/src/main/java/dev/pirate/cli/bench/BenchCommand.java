@@ -9,12 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import dev.pirate.cli.ExitCodes;
 import dev.pirate.cli.Requester;
 import dev.pirate.cli.TargetOptions;
 import dev.pirate.client.CallOptions;
+import dev.pirate.client.MajordomoPipeline;
 
 /**
  * {@code pirate bench}: measures the throughput and latency of an echo service behind a Majordomo
@@ -41,14 +43,42 @@ public final class BenchCommand implements Callable<Integer> {
                     + "target is not hidden (default: as fast as replies come back).")
     private Double rate;
 
+    @Option(names = "--pipeline",
+            description = "Keep the C requests in flight on one socket (the Guide's asynchronous Majordomo client, "
+                    + "no retries) instead of C threads of Lazy Pirate calls; the same client shape as "
+                    + "bench-raw --pattern dealer. Needs --connect and --size of at least 4.")
+    private boolean pipeline;
+
     @Override
     public Integer call() {
         LoadPlan plan = this.load.plan(this.spec, this.rate);
+        if (this.pipeline) {
+            return pipelined(plan);
+        }
         Payload payload = new Payload(plan.size());
         try (Requester requester = this.target.open(new CallOptions(plan.timeout(), 0));
                 LoadDriver driver = driver(requester, payload, plan.concurrency())) {
             return new BenchRun(plan, this.spec.commandLine().getOut(), this.spec.commandLine().getErr())
                 .execute(this.target.describe(), driver);
+        }
+        catch (RuntimeException ex) {
+            return ExitCodes.report(ex, this.spec.commandLine().getErr());
+        }
+    }
+
+    private int pipelined(LoadPlan plan) {
+        if (this.target.brokerEndpoint() == null) {
+            throw new ParameterException(this.spec.commandLine(), "--pipeline needs --connect and --service");
+        }
+        if (plan.size() < PipelinedMdpDriver.TAG_BYTES) {
+            throw new ParameterException(this.spec.commandLine(), "--pipeline needs --size of at least "
+                    + PipelinedMdpDriver.TAG_BYTES + " bytes: each body carries its slot number");
+        }
+        try (LoadDriver driver = new PipelinedMdpDriver(
+                MajordomoPipeline.connect(this.target.brokerEndpoint(), plan.concurrency()), this.target.service(),
+                plan.size(), plan.concurrency(), plan.timeout())) {
+            return new BenchRun(plan, this.spec.commandLine().getOut(), this.spec.commandLine().getErr())
+                .execute(this.target.describe() + ", pipelined", driver);
         }
         catch (RuntimeException ex) {
             return ExitCodes.report(ex, this.spec.commandLine().getErr());
