@@ -1,0 +1,64 @@
+package dev.pirate.benchmarks.springpath;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.pirate.cli.bench.BenchReport;
+
+/**
+ * The human summary: for each load, every variant's medians and its throughput against the baseline
+ * (the first variant), with the ratio of each round's pair too, which shows the noise.
+ */
+final class Summary {
+
+    private final Results results;
+
+    private final List<String> variants;
+
+    /**
+     * Creates the summary.
+     * @param results the rounds
+     * @param variants the variant names, the baseline first
+     */
+    Summary(Results results, List<String> variants) {
+        this.results = results;
+        this.variants = List.copyOf(variants);
+    }
+
+    /**
+     * Prints one line per variant and load.
+     * @param out where to print
+     */
+    void print(PrintStream out) {
+        String baseline = this.variants.get(0);
+        out.printf(Locale.ROOT, "%6s %9s  %-18s %9s %9s %9s %10s  %s%n", "body", "in flight", "variant", "req/s",
+                "p50 us", "p99 us", "÷ " + baseline, "per round");
+        for (Results.Key key : this.results.keys()) {
+            Results.Key base = new Results.Key(baseline, key.size(), key.inFlight());
+            BenchReport median = this.results.median(key);
+            BenchReport baseMedian = this.results.median(base);
+            out.printf(Locale.ROOT, "%4d B %9d  %-18s %9.0f %9.1f %9.1f %10s  %s%n", key.size(), key.inFlight(),
+                    key.variant(), median.throughput(), median.p50(), median.p99(),
+                    ratio(median.throughput(), baseMedian.throughput()), roundRatios(key, base));
+        }
+    }
+
+    private String roundRatios(Results.Key key, Results.Key base) {
+        if (key.equals(base)) {
+            return "";
+        }
+        List<BenchReport> rounds = this.results.rounds(key);
+        List<BenchReport> baseRounds = this.results.rounds(base);
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(rounds.size(), baseRounds.size()); i++) {
+            ratios.add(ratio(rounds.get(i).throughput(), baseRounds.get(i).throughput()));
+        }
+        return String.join(" ", ratios);
+    }
+
+    private static String ratio(double value, double baseline) {
+        return (baseline > 0) ? String.format(Locale.ROOT, "%.3f", value / baseline) : "n/a";
+    }
+}
