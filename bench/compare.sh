@@ -201,8 +201,8 @@ done
 echo "Spring path: pirate-core vs PirateClient + @MajordomoService in one JVM, ${runs} alternating rounds" >&2
 declare -A spring_tput spring_p50 spring_p99 spring_failed
 spring_status=0
-"$JAVA" "${JAVA_ARGS[@]}" -cp "$spring_jar" "$spring_main" --runs "$runs" --seconds "$seconds" --warm "$warm" \
-    --warmup "$warmup" --size "$(IFS=,; echo "${sizes[*]}")" --in-flight "$(IFS=,; echo "${inflights[*]}")" \
+"$JAVA" "${JAVA_ARGS[@]}" -cp "$spring_jar" "$spring_main" --control --runs "$runs" --seconds "$seconds" \
+    --warm "$warm" --warmup "$warmup" --size "$(IFS=,; echo "${sizes[*]}")" --in-flight "$(IFS=,; echo "${inflights[*]}")" \
     > "$work/spring.out" || spring_status=$?
 while IFS= read -r json; do
     [[ "$json" == '{"variant":'* ]] || continue
@@ -265,22 +265,25 @@ echo "\`@MajordomoHandler\` echoes \`byte[]\` (concurrency 4) and the \`PirateCl
 echo "an application with the starter (Prometheus registry, \`PirateMetrics\` on workers and client)."
 echo "Alternating rounds (core then Spring, then Spring then core, ...): medians of $runs rounds of ${seconds}s each"
 echo "after $warmup warm-up requests; each side first gets ${warm}s of unmeasured load. ratio = Spring ÷ core."
+echo "A/A = a second, identical pirate-core setup measured in the same rounds, ÷ core: its distance from 1"
+echo "is the noise of this comparison on this machine."
 echo
-echo "| body | in flight | core req/s | Spring req/s | ratio | core p50 µs | Spring p50 µs | core p99 µs | Spring p99 µs |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| body | in flight | core req/s | Spring req/s | ratio | core p50 µs | Spring p50 µs | core p99 µs | Spring p99 µs | A/A |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for size in "${sizes[@]}"; do
     for inflight in "${inflights[@]}"; do
         core="core/$size/$inflight"
         spring="spring/$size/$inflight"
+        control="core-b/$size/$inflight"
         note=""
-        failed=$(( ${spring_failed[$core]%.*} + ${spring_failed[$spring]%.*} ))
+        failed=$(( ${spring_failed[$core]%.*} + ${spring_failed[$spring]%.*} + ${spring_failed[$control]%.*} ))
         if ((failed > 0)); then
             note=" (${failed} failed)"
         fi
-        printf '| %s B | %s | %.0f | %.0f%s | %s | %.1f | %.1f | %.1f | %.1f |\n' "$size" "$inflight" \
+        printf '| %s B | %s | %.0f | %.0f%s | %s | %.1f | %.1f | %.1f | %.1f | %s |\n' "$size" "$inflight" \
             "${spring_tput[$core]}" "${spring_tput[$spring]}" "$note" \
             "$(ratio "${spring_tput[$spring]}" "${spring_tput[$core]}")" "${spring_p50[$core]}" "${spring_p50[$spring]}" \
-            "${spring_p99[$core]}" "${spring_p99[$spring]}"
+            "${spring_p99[$core]}" "${spring_p99[$spring]}" "$(ratio "${spring_tput[$control]}" "${spring_tput[$core]}")"
     done
 done
 echo

@@ -13,13 +13,14 @@ import dev.pirate.worker.MajordomoWorker;
  */
 final class CoreVariant implements Variant {
 
-    static final String SERVICE = "echo-core";
+    private final String name;
 
     private final MajordomoWorker worker;
 
     private final MajordomoClient client;
 
-    private CoreVariant(MajordomoWorker worker, MajordomoClient client) {
+    private CoreVariant(String name, MajordomoWorker worker, MajordomoClient client) {
+        this.name = name;
         this.worker = worker;
         this.client = client;
     }
@@ -27,23 +28,24 @@ final class CoreVariant implements Variant {
     /**
      * Starts the workers and opens the client.
      * @param endpoint the broker
+     * @param name the variant's name; its service is {@code echo-<name>}
      * @return the running variant
      */
-    static CoreVariant start(String endpoint) {
-        MajordomoWorker worker = MajordomoWorker.builder(endpoint, SERVICE, (body) -> body)
+    static CoreVariant start(String endpoint, String name) {
+        MajordomoWorker worker = MajordomoWorker.builder(endpoint, "echo-" + name, (body) -> body)
             .concurrency(Settings.CONNECTIONS)
             .heartbeatInterval(Settings.HEARTBEAT)
             .shutdownGracePeriod(Settings.SHUTDOWN_GRACE)
-            .threadNamePrefix("core-worker")
+            .threadNamePrefix(name + "-worker")
             .build();
         worker.start();
         try {
             MajordomoClient client = MajordomoClient.builder(endpoint)
                 .timeout(Settings.TIMEOUT)
                 .retries(0)
-                .threadName("core-client-io")
+                .threadName(name + "-client-io")
                 .build();
-            return new CoreVariant(worker, client);
+            return new CoreVariant(name, worker, client);
         }
         catch (RuntimeException ex) {
             worker.stop(Duration.ZERO);
@@ -53,12 +55,12 @@ final class CoreVariant implements Variant {
 
     @Override
     public String name() {
-        return "core";
+        return this.name;
     }
 
     @Override
     public String service() {
-        return SERVICE;
+        return this.worker.service();
     }
 
     @Override
@@ -69,7 +71,8 @@ final class CoreVariant implements Variant {
 
     @Override
     public RoundTrip roundTrip(Payload payload) {
-        return () -> payload.checkEcho(this.client.request(SERVICE, payload.body()));
+        String service = service();
+        return () -> payload.checkEcho(this.client.request(service, payload.body()));
     }
 
     @Override

@@ -14,10 +14,12 @@ final class Settings {
     static final int CONNECTIONS = 4;
 
     /**
-     * Broker and worker heartbeats: fast, as in bench/compare.sh, so a connection whose handshake
-     * stalls (a JeroMQ 0.6.0 race) is replaced in about a second instead of 7.5 s.
+     * Broker and worker heartbeats: faster than the default 2.5 s, so a connection whose handshake
+     * stalls (a JeroMQ 0.6.0 race) is replaced in seconds instead of 7.5 s plus back-off, yet not as fast
+     * as bench/compare.sh's 250 ms, with which a starved two-core machine (a Spring context starting
+     * beside the running core workers) made workers miss three heartbeats and reconnect.
      */
-    static final Duration HEARTBEAT = Duration.ofMillis(250);
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     /** Per request, never retried: what {@code pirate bench} uses by default. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);

@@ -27,6 +27,7 @@ import dev.pirate.broker.MajordomoBroker;
  * <pre>
  * java -cp pirate-benchmarks/target/benchmarks.jar dev.pirate.benchmarks.springpath.SpringPathBenchmark \
  *     [--in-flight 1,100] [--size 16] [--runs 3] [--seconds 2] [--warmup 2000] [--warm 5] [--no-spring-metrics]
+ *     [--control]
  * </pre>
  * Progress and a summary go to stderr; stdout gets one JSON line per variant and load, with
  * {@code pirate bench}'s fields (medians of the rounds) after {@code variant}, {@code size},
@@ -78,6 +79,11 @@ public final class SpringPathBenchmark implements Callable<Integer> {
             description = "Pirate's metrics in the Spring context, as the starter sets them up (default: on).")
     private boolean springMetrics;
 
+    @Option(names = "--control",
+            description = "Also measure a second, identical pirate-core variant (core-b): how far apart two equal "
+                    + "variants come out is the noise of the comparison.")
+    private boolean control;
+
     /**
      * Runs the comparison and exits with its code.
      * @param args the options; {@code --help} lists them
@@ -98,15 +104,16 @@ public final class SpringPathBenchmark implements Callable<Integer> {
                 .heartbeatInterval(Settings.HEARTBEAT).build()) {
             broker.start();
             String endpoint = broker.connectEndpoint();
-            try (Variant core = CoreVariant.start(endpoint);
-                    Variant spring = SpringVariant.start(endpoint, this.springMetrics)) {
-                List<Variant> variants = List.of(core, spring);
+            try (Variant core = CoreVariant.start(endpoint, "core");
+                    Variant spring = SpringVariant.start(endpoint, this.springMetrics);
+                    Variant control = this.control ? CoreVariant.start(endpoint, "core-b") : null) {
+                List<Variant> variants = (control != null) ? List.of(core, spring, control) : List.of(core, spring);
                 for (Variant variant : variants) {
                     Registration.await(broker, variant.service(), Settings.CONNECTIONS, START_TIMEOUT);
                     log.println(variant.name() + ": " + variant.describe());
                     names.add(variant.name());
                 }
-                log.println("broker: one MajordomoBroker on " + endpoint + ", no listener, shared by both");
+                log.println("broker: one MajordomoBroker on " + endpoint + ", no listener, shared by all");
                 Rounds rounds = new Rounds(variants, this.runs, this.warmup, seconds(this.seconds), log);
                 rounds.warm(seconds(this.warm), Collections.max(this.inFlights));
                 results = rounds.measure(this.sizes, this.inFlights);

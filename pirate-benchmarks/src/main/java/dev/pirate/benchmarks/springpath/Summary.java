@@ -9,7 +9,9 @@ import dev.pirate.cli.bench.BenchReport;
 
 /**
  * The human summary: for each load, every variant's medians and its throughput against the baseline
- * (the first variant), with the ratio of each round's pair too, which shows the noise.
+ * (the first variant), with the ratio of each round's pair and their median too: the spread shows the
+ * noise, and the median of the pairs is less swayed by a round that something else on the machine
+ * slowed down.
  */
 final class Summary {
 
@@ -34,7 +36,7 @@ final class Summary {
     void print(PrintStream out) {
         String baseline = this.variants.get(0);
         out.printf(Locale.ROOT, "%6s %9s  %-18s %9s %9s %9s %10s  %s%n", "body", "in flight", "variant", "req/s",
-                "p50 us", "p99 us", "÷ " + baseline, "per round");
+                "p50 us", "p99 us", "÷ " + baseline, "per round (median)");
         for (Results.Key key : this.results.keys()) {
             Results.Key base = new Results.Key(baseline, key.size(), key.inFlight());
             BenchReport median = this.results.median(key);
@@ -51,11 +53,15 @@ final class Summary {
         }
         List<BenchReport> rounds = this.results.rounds(key);
         List<BenchReport> baseRounds = this.results.rounds(base);
-        List<String> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(rounds.size(), baseRounds.size()); i++) {
-            ratios.add(ratio(rounds.get(i).throughput(), baseRounds.get(i).throughput()));
+        int pairs = Math.min(rounds.size(), baseRounds.size());
+        List<String> shown = new ArrayList<>();
+        double[] ratios = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            ratios[i] = rounds.get(i).throughput() / baseRounds.get(i).throughput();
+            shown.add(String.format(Locale.ROOT, "%.3f", ratios[i]));
         }
-        return String.join(" ", ratios);
+        return (pairs == 0) ? "" : String.join(" ", shown)
+                + String.format(Locale.ROOT, " (%.3f)", Results.median(ratios));
     }
 
     private static String ratio(double value, double baseline) {
