@@ -14,9 +14,9 @@ import dev.pirate.cli.bench.RoundTrip;
 
 /**
  * Measures the variants in turn, with {@code pirate bench}'s load: for each body size and number in
- * flight, {@code runs} rounds, each variant once per round, in the order A B, then B A, and so on,
- * so that JIT compilation, garbage collection and whatever else the machine does fall on every
- * variant alike and neither always goes first.
+ * flight, {@code runs} rounds, each variant once per round, in the listed order, then reversed, and
+ * so on (A B C, C B A, A B C...), so that JIT compilation, garbage collection and whatever else the
+ * machine does fall on every variant alike and none always goes first.
  */
 final class Rounds {
 
