@@ -199,7 +199,7 @@ done
 # The Spring path: pirate-core and the starter side by side in one JVM (SpringPathBenchmark), which
 # takes the medians of its own alternating rounds and prints one JSON line per variant and load.
 echo "Spring path: pirate-core vs PirateClient + @MajordomoService in one JVM, ${runs} alternating rounds" >&2
-declare -A spring_tput spring_p50 spring_p99 spring_failed
+declare -A spring_tput spring_p50 spring_p99 spring_failed spring_cpu
 spring_status=0
 "$JAVA" "${JAVA_ARGS[@]}" -cp "$spring_jar" "$spring_main" --control --runs "$runs" --seconds "$seconds" \
     --warm "$warm" --warmup "$warmup" --size "$(IFS=,; echo "${sizes[*]}")" --in-flight "$(IFS=,; echo "${inflights[*]}")" \
@@ -212,6 +212,7 @@ while IFS= read -r json; do
     spring_p50[$key]=$(field "$json" p50_us)
     spring_p99[$key]=$(field "$json" p99_us)
     spring_failed[$key]=$(field "$json" failed)
+    spring_cpu[$key]=$(field "$json" cpu_us_per_request)
 done < "$work/spring.out"
 if [[ -z "${spring_tput[core/${sizes[0]}/${inflights[0]}]:-}" ]]; then
     echo "The Spring path comparison failed (exit $spring_status)" >&2
@@ -266,10 +267,11 @@ echo "an application with the starter (Prometheus registry, \`PirateMetrics\` on
 echo "A/A: a second, identical pirate-core setup measured in the same rounds, ÷ core; its distance from 1 is"
 echo "the noise of this comparison on this machine. Rounds alternate the order (core, Spring, A/A, then A/A,"
 echo "Spring, core, ...); medians of $runs rounds of ${seconds}s each after $warmup warm-up requests; each setup"
-echo "first gets ${warm}s of unmeasured load. ratio = Spring ÷ core."
+echo "first gets ${warm}s of unmeasured load. ratio = Spring ÷ core. CPU/req: the JVM's CPU time per request"
+echo "(all threads, warm-up included), Spring ÷ core; less disturbed by other programs than throughput."
 echo
-echo "| body | in flight | core req/s | Spring req/s | ratio | core p50 µs | Spring p50 µs | core p99 µs | Spring p99 µs | A/A |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| body | in flight | core req/s | Spring req/s | ratio | core p50 µs | Spring p50 µs | core p99 µs | Spring p99 µs | A/A | CPU/req |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for size in "${sizes[@]}"; do
     for inflight in "${inflights[@]}"; do
         core="core/$size/$inflight"
@@ -280,10 +282,11 @@ for size in "${sizes[@]}"; do
         if ((failed > 0)); then
             note=" (${failed} failed)"
         fi
-        printf '| %s B | %s | %.0f | %.0f%s | %s | %.1f | %.1f | %.1f | %.1f | %s |\n' "$size" "$inflight" \
+        printf '| %s B | %s | %.0f | %.0f%s | %s | %.1f | %.1f | %.1f | %.1f | %s | %s |\n' "$size" "$inflight" \
             "${spring_tput[$core]}" "${spring_tput[$spring]}" "$note" \
             "$(ratio "${spring_tput[$spring]}" "${spring_tput[$core]}")" "${spring_p50[$core]}" "${spring_p50[$spring]}" \
-            "${spring_p99[$core]}" "${spring_p99[$spring]}" "$(ratio "${spring_tput[$control]}" "${spring_tput[$core]}")"
+            "${spring_p99[$core]}" "${spring_p99[$spring]}" "$(ratio "${spring_tput[$control]}" "${spring_tput[$core]}")" \
+            "$(ratio "${spring_cpu[$spring]}" "${spring_cpu[$core]}")"
     done
 done
 echo

@@ -12,7 +12,8 @@ import java.util.function.ToLongFunction;
 import dev.pirate.cli.bench.BenchReport;
 
 /**
- * The rounds measured for each variant, body size and number in flight, and their medians.
+ * The rounds measured for each variant, body size and number in flight, and their medians: what
+ * {@code pirate bench} reports, and the process CPU time per request.
  */
 final class Results {
 
@@ -22,13 +23,28 @@ final class Results {
 
     private final Map<Key, List<BenchReport>> rounds = new LinkedHashMap<>();
 
+    private final Map<Key, List<Double>> cpu = new LinkedHashMap<>();
+
     /**
      * Records one round.
      * @param key the variant and load
      * @param report what the round measured
+     * @param cpuMicrosPerRequest process CPU time per request sent in the round, or a negative value if
+     *     unknown
      */
-    void add(Key key, BenchReport report) {
+    void add(Key key, BenchReport report, double cpuMicrosPerRequest) {
         this.rounds.computeIfAbsent(key, (k) -> new ArrayList<>()).add(report);
+        this.cpu.computeIfAbsent(key, (k) -> new ArrayList<>()).add(cpuMicrosPerRequest);
+    }
+
+    /**
+     * Returns the median process CPU time per request of a variant at a load.
+     * @param key the variant and load
+     * @return microseconds, or a negative value if unknown
+     */
+    double cpuPerRequest(Key key) {
+        List<Double> all = this.cpu.getOrDefault(key, List.of());
+        return all.isEmpty() ? -1 : median(all.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /**
@@ -65,14 +81,15 @@ final class Results {
 
     /**
      * Renders the machine-readable line of a variant at a load: {@code pirate bench}'s fields, after
-     * the variant, the load and the number of rounds.
+     * the variant, the load and the number of rounds, and before the CPU time per request.
      * @param key the variant and load
      * @return one JSON object on one line
      */
     String json(Key key) {
         String bench = median(key).json();
-        return String.format(Locale.ROOT, "{\"variant\":\"%s\",\"size\":%d,\"in_flight\":%d,\"runs\":%d,%s",
-                key.variant(), key.size(), key.inFlight(), rounds(key).size(), bench.substring(1));
+        return String.format(Locale.ROOT, "{\"variant\":\"%s\",\"size\":%d,\"in_flight\":%d,\"runs\":%d,%s,"
+                + "\"cpu_us_per_request\":%.1f}", key.variant(), key.size(), key.inFlight(), rounds(key).size(),
+                bench.substring(1, bench.length() - 1), cpuPerRequest(key));
     }
 
     /**

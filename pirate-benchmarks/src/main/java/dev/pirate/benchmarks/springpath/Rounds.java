@@ -78,12 +78,17 @@ final class Rounds {
             for (int inFlight : inFlights) {
                 for (int round = 0; round < this.runs; round++) {
                     for (Variant variant : order(round)) {
+                        long cpuBefore = ProcessCpu.nanos();
                         BenchReport report = ClosedLoopBench.run(roundTrips(variant, payload, inFlight),
                                 this.warmupRequests, this.duration);
-                        results.add(new Results.Key(variant.name(), size, inFlight), report);
+                        // Over the warm-up too: what the measured phase alone used cannot be told apart.
+                        double cpu = (cpuBefore < 0) ? -1
+                                : (ProcessCpu.nanos() - cpuBefore) / 1e3 / (this.warmupRequests + report.requests());
+                        results.add(new Results.Key(variant.name(), size, inFlight), report, cpu);
                         this.log.printf(Locale.ROOT, "%5d B %4d in flight round %d %-18s %8.0f req/s  p50 %8.1f us"
-                                + "  p99 %8.1f us%s%n", size, inFlight, round + 1, variant.name(), report.throughput(),
-                                report.p50(), report.p99(), (report.failed() > 0) ? "  " + report.failed() + " failed" : "");
+                                + "  p99 %8.1f us  CPU %6.1f us/req%s%n", size, inFlight, round + 1, variant.name(),
+                                report.throughput(), report.p50(), report.p99(), cpu,
+                                (report.failed() > 0) ? "  " + report.failed() + " failed" : "");
                     }
                 }
             }

@@ -8,10 +8,10 @@ import java.util.Locale;
 import dev.pirate.cli.bench.BenchReport;
 
 /**
- * The human summary: for each load, every variant's medians and its throughput against the baseline
- * (the first variant), with the ratio of each round's pair and their median too: the spread shows the
- * noise, and the median of the pairs is less swayed by a round that something else on the machine
- * slowed down.
+ * The human summary: for each load, every variant's medians, its throughput and CPU time per
+ * request against the baseline (the first variant), and the throughput ratio of each round's pair and
+ * their median: the spread shows the noise, and the median of the pairs is less swayed by a round
+ * that something else on the machine slowed down.
  */
 final class Summary {
 
@@ -35,15 +35,16 @@ final class Summary {
      */
     void print(PrintStream out) {
         String baseline = this.variants.get(0);
-        out.printf(Locale.ROOT, "%6s %9s  %-18s %9s %9s %9s %10s  %s%n", "body", "in flight", "variant", "req/s",
-                "p50 us", "p99 us", "÷ " + baseline, "per round (median)");
+        out.printf(Locale.ROOT, "%6s %9s  %-18s %9s %9s %9s %10s %8s %9s  %s%n", "body", "in flight", "variant",
+                "req/s", "p50 us", "p99 us", "÷ " + baseline, "CPU us", "CPU ÷", "req/s ÷ per round (median)");
         for (Results.Key key : this.results.keys()) {
             Results.Key base = new Results.Key(baseline, key.size(), key.inFlight());
             BenchReport median = this.results.median(key);
             BenchReport baseMedian = this.results.median(base);
-            out.printf(Locale.ROOT, "%4d B %9d  %-18s %9.0f %9.1f %9.1f %10s  %s%n", key.size(), key.inFlight(),
-                    key.variant(), median.throughput(), median.p50(), median.p99(),
-                    ratio(median.throughput(), baseMedian.throughput()), roundRatios(key, base));
+            out.printf(Locale.ROOT, "%4d B %9d  %-18s %9.0f %9.1f %9.1f %10s %8.1f %9s  %s%n", key.size(),
+                    key.inFlight(), key.variant(), median.throughput(), median.p50(), median.p99(),
+                    ratio(median.throughput(), baseMedian.throughput()), this.results.cpuPerRequest(key),
+                    ratio(this.results.cpuPerRequest(key), this.results.cpuPerRequest(base)), roundRatios(key, base));
         }
     }
 
