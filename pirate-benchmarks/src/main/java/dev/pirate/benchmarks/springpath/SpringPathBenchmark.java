@@ -34,7 +34,7 @@ import dev.pirate.broker.MajordomoBroker;
  * {@code in_flight} and {@code runs}. Exit code 0 if every measured request succeeded, 1 if not or
  * on an error, 64 for a usage error.
  */
-@Command(name = "SpringPathBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "SpringPathBenchmark", sortOptions = false,
         exitCodeOnInvalidInput = SpringPathBenchmark.USAGE,
         description = "Echo through pirate-core and through the Spring starter in one JVM, in alternating rounds.")
 public final class SpringPathBenchmark implements Callable<Integer> {
@@ -78,6 +78,9 @@ public final class SpringPathBenchmark implements Callable<Integer> {
     @Option(names = "--spring-metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Pirate's metrics in the Spring context, as the starter sets them up (default: on).")
     private boolean springMetrics;
+
+    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Option(names = "--control",
             description = "Also measure a second, identical pirate-core variant (core-b): how far apart two equal "
