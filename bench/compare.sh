@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Measures Pirate's Majordomo broker against plain JeroMQ on this machine, in one run, and prints
-# a Markdown table with the ratios to the plain JeroMQ ceiling.
+# a Markdown table with the ratios to the plain JeroMQ ceiling; then the Spring starter's path
+# (PirateClient and a @MajordomoService) against pirate-core in one JVM.
 #
-#   bench/compare.sh            full run (about 7 minutes on 2 cores)
-#   bench/compare.sh --quick    headline rows only (about 1 minute)
+#   bench/compare.sh            full run (about 10 minutes on 2 cores)
+#   bench/compare.sh --quick    headline rows only (about 2 minutes)
 #
 # Options: --quick, --runs N (runs per configuration, median taken; default 3),
 #          --seconds S (measured seconds per run; default 2, quick 1),
@@ -29,7 +30,7 @@ while [[ $# -gt 0 ]]; do
         --runs) runs=$2; shift ;;
         --seconds) seconds=$2; shift ;;
         --warm) warm=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -51,10 +52,15 @@ else
 fi
 warmup=2000
 
+load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo "unknown")
+
+spring_jar=$ROOT/pirate-benchmarks/target/benchmarks.jar
+spring_main=dev.pirate.benchmarks.springpath.SpringPathBenchmark
 jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
-if [[ -z "$jar" ]]; then
-    echo "Building the pirate CLI jar once..." >&2
-    (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli -am package -DskipTests)
+# The benchmarks jar may predate the Spring comparison: asking its main class for help tells.
+if [[ -z "$jar" ]] || ! "$JAVA" -cp "$spring_jar" "$spring_main" --help > /dev/null 2>&1; then
+    echo "Building the pirate CLI jar and the benchmarks jar once..." >&2
+    (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli,pirate-benchmarks -am package -DskipTests)
     jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
 fi
 
@@ -203,6 +209,29 @@ for setup in "${setups[@]}"; do
     stop_all
 done
 
+# The Spring path: pirate-core and the starter side by side in one JVM (SpringPathBenchmark), which
+# takes the medians of its own alternating rounds and prints one JSON line per variant and load.
+echo "Spring path: pirate-core vs PirateClient + @MajordomoService in one JVM, ${runs} alternating rounds" >&2
+declare -A spring_tput spring_p50 spring_p99 spring_failed spring_cpu
+spring_status=0
+"$JAVA" "${JAVA_ARGS[@]}" -cp "$spring_jar" "$spring_main" --control --runs "$runs" --seconds "$seconds" \
+    --warm "$warm" --warmup "$warmup" --size "$(IFS=,; echo "${sizes[*]}")" --in-flight "$(IFS=,; echo "${inflights[*]}")" \
+    > "$work/spring.out" || spring_status=$?
+while IFS= read -r json; do
+    [[ "$json" == '{"variant":'* ]] || continue
+    variant=$(sed -E 's/.*"variant":"([^"]*)".*/\1/' <<< "$json")
+    key="$variant/$(field "$json" size)/$(field "$json" in_flight)"
+    spring_tput[$key]=$(field "$json" throughput)
+    spring_p50[$key]=$(field "$json" p50_us)
+    spring_p99[$key]=$(field "$json" p99_us)
+    spring_failed[$key]=$(field "$json" failed)
+    spring_cpu[$key]=$(field "$json" cpu_us_per_request)
+done < "$work/spring.out"
+if [[ -z "${spring_tput[core/${sizes[0]}/${inflights[0]}]:-}" ]]; then
+    echo "The Spring path comparison failed (exit $spring_status)" >&2
+    exit 1
+fi
+
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'
 }
@@ -262,7 +291,41 @@ for size in "${sizes[@]}"; do
         "$(ratio "${p99[$key]}" "${p99[req/$size]}")"
 done
 echo
+echo "## Spring path (in-process): PirateClient + @MajordomoService vs pirate-core"
+echo
+echo "One JVM, one embedded broker (no listener), 4 worker connections on each side, the same load as"
+echo "\`pirate bench\`. core: \`MajordomoWorker\` with an echo lambda and \`MajordomoClient\`. Spring: a Boot"
+echo "context (no web server) with the starter's auto-configuration, a \`@MajordomoService\` bean whose"
+echo "\`@MajordomoHandler\` echoes \`byte[]\` (concurrency 4) and the \`PirateClient\` bean; metrics on, as in"
+echo "an application with the starter (Prometheus registry, \`PirateMetrics\` on workers and client)."
+echo "A/A: a second, identical pirate-core setup measured in the same rounds, ÷ core; its distance from 1 is"
+echo "the noise of this comparison on this machine. Rounds alternate the order (core, Spring, A/A, then A/A,"
+echo "Spring, core, ...); medians of $runs rounds of ${seconds}s each after $warmup warm-up requests; each setup"
+echo "first gets ${warm}s of unmeasured load. ratio = Spring ÷ core. CPU/req: the JVM's CPU time per request"
+echo "(all threads, warm-up included), Spring ÷ core; less disturbed by other programs than throughput."
+echo
+echo "| body | in flight | core req/s | Spring req/s | ratio | core p50 µs | Spring p50 µs | core p99 µs | Spring p99 µs | A/A | CPU/req |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for size in "${sizes[@]}"; do
+    for inflight in "${inflights[@]}"; do
+        core="core/$size/$inflight"
+        spring="spring/$size/$inflight"
+        control="core-b/$size/$inflight"
+        note=""
+        failed=$(( ${spring_failed[$core]%.*} + ${spring_failed[$spring]%.*} + ${spring_failed[$control]%.*} ))
+        if ((failed > 0)); then
+            note=" (${failed} failed)"
+        fi
+        printf '| %s B | %s | %.0f | %.0f%s | %s | %.1f | %.1f | %.1f | %.1f | %s | %s |\n' "$size" "$inflight" \
+            "${spring_tput[$core]}" "${spring_tput[$spring]}" "$note" \
+            "$(ratio "${spring_tput[$spring]}" "${spring_tput[$core]}")" "${spring_p50[$core]}" "${spring_p50[$spring]}" \
+            "${spring_p99[$core]}" "${spring_p99[$spring]}" "$(ratio "${spring_tput[$control]}" "${spring_tput[$core]}")" \
+            "$(ratio "${spring_cpu[$spring]}" "${spring_cpu[$core]}")"
+    done
+done
+echo
 echo "Machine: $(nproc) cores, Linux $(uname -r), $("$JAVA" -version 2>&1 | head -n 1)."
+echo "Load average (1, 5, 15 min): $load_at_start at the start, $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo "unknown") at the end."
 echo
 echo "## Against the benchmark issue's targets (this run)"
 echo
@@ -284,4 +347,10 @@ for size in "${sizes[@]}"; do
         "$(at_least 3 "$p50_ratio")"
     printf '| synchronous round trip, one worker, %s B: p99 ≤ 4× REQ/REP | %s | %s |\n' "$size" "$p99_ratio" \
         "$(at_least 4 "$p99_ratio")"
+done
+for inflight in "${inflights[@]}"; do
+    spring_ratio=$(ratio "${spring_tput[spring/16/$inflight]}" "${spring_tput[core/16/$inflight]}")
+    printf '| Spring path, 16 B, %s in flight: ≥ 0.90 of pirate-core in the same process | %s (identical core setup: %s) | %s |\n' \
+        "$inflight" "$spring_ratio" "$(ratio "${spring_tput[core-b/16/$inflight]}" "${spring_tput[core/16/$inflight]}")" \
+        "$(at_least "$spring_ratio" 0.90)"
 done

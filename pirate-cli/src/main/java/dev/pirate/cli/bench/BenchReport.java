@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
  * @param p999 99.9th percentile latency, in microseconds
  * @param max highest latency, in microseconds
  */
-record BenchReport(long requests, long ok, long failed, double seconds, double throughput, double p50, double p99,
-        double p999, double max) {
+public record BenchReport(long requests, long ok, long failed, double seconds, double throughput, double p50,
+        double p99, double p999, double max) {
 
     private static final double NANOS_PER_MICRO = 1_000.0;
 
@@ -38,7 +38,7 @@ record BenchReport(long requests, long ok, long failed, double seconds, double t
      * Renders the machine-readable line, always the last line a benchmark prints on stdout.
      * @return one JSON object on one line
      */
-    String json() {
+    public String json() {
         return String.format(Locale.ROOT, "{\"requests\":%d,\"ok\":%d,\"failed\":%d,\"seconds\":%.3f,"
                 + "\"throughput\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f}",
                 this.requests, this.ok, this.failed, this.seconds, this.throughput, this.p50, this.p99, this.p999,
@@ -49,7 +49,7 @@ record BenchReport(long requests, long ok, long failed, double seconds, double t
      * Renders the summary for people.
      * @return two lines
      */
-    String summary() {
+    public String summary() {
         return String.format(Locale.ROOT, "%d requests (%d ok, %d failed) in %.3f s: %.1f requests/s%n"
                 + "latency in us: p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f", this.requests, this.ok, this.failed,
                 this.seconds, this.throughput, this.p50, this.p99, this.p999, this.max);

@@ -31,27 +31,48 @@ final class BenchRun {
      * @throws RuntimeException the first warm-up failure, which ends the run before measuring
      */
     int execute(String target, LoadDriver driver) {
-        if (this.plan.warmup() > 0) {
-            Schedule warmup = Schedule.ofCount(this.plan.warmup());
-            Warmup outcomes = new Warmup(warmup);
-            warmup.start();
-            driver.run(warmup, outcomes);
-            outcomes.rethrowFailure();
-        }
-        Measurement measurement = new Measurement();
-        Schedule schedule = this.plan.schedule();
-        long elapsed;
-        try (Progress progress = Progress.start(measurement, this.err)) {
-            long start = System.nanoTime();
-            schedule.start();
-            driver.run(schedule, measurement);
-            elapsed = System.nanoTime() - start;
-        }
-        BenchReport report = measurement.report(elapsed);
+        warmUp(driver, this.plan.warmup());
+        BenchReport report = measure(driver, this.plan.schedule(), this.err);
         this.out.println(target + ": " + this.plan.describe());
         this.out.println(report.summary());
         this.out.println(report.json());
         this.out.flush();
         return (report.failed() == 0) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /**
+     * Sends a number of unmeasured requests with a driver.
+     * @param driver keeps the requests in flight
+     * @param requests how many, possibly none
+     * @throws RuntimeException the first failure, which ends the warm-up at once
+     */
+    static void warmUp(LoadDriver driver, long requests) {
+        if (requests > 0) {
+            Schedule warmup = Schedule.ofCount(requests);
+            Warmup outcomes = new Warmup(warmup);
+            warmup.start();
+            driver.run(warmup, outcomes);
+            outcomes.rethrowFailure();
+        }
+    }
+
+    /**
+     * Runs the measured phase with a driver.
+     * @param driver keeps the requests in flight
+     * @param schedule the requests to send, not yet started
+     * @param progress where a progress line goes about once a second, or {@code null} for none
+     * @return the figures of the phase
+     */
+    static BenchReport measure(LoadDriver driver, Schedule schedule, PrintWriter progress) {
+        Measurement measurement = new Measurement();
+        long elapsed;
+        // A null resource is allowed, and skipped on close.
+        try (Progress running = (progress != null) ? Progress.start(measurement, progress) : null) {
+            long start = System.nanoTime();
+            schedule.start();
+            driver.run(schedule, measurement);
+            elapsed = System.nanoTime() - start;
+        }
+        return measurement.report(elapsed);
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * The one-frame request body of a benchmark, and the check that a reply is its echo. Only the
  * length is compared: comparing bytes would charge the load generator for every reply.
  */
-final class Payload {
+public final class Payload {
 
     private final byte[] body;
 
@@ -17,7 +17,7 @@ final class Payload {
      * Creates a body of the given size.
      * @param size bytes, zero or more
      */
-    Payload(int size) {
+    public Payload(int size) {
         this.body = new byte[size];
         Arrays.fill(this.body, (byte) 'p');
         this.frames = List.of(this.body);
@@ -27,7 +27,7 @@ final class Payload {
      * Returns the body; never modified, so every sender shares it.
      * @return the body
      */
-    byte[] body() {
+    public byte[] body() {
         return this.body;
     }
 
@@ -35,7 +35,7 @@ final class Payload {
      * Returns the body as a request's frame list.
      * @return one frame
      */
-    List<byte[]> frames() {
+    public List<byte[]> frames() {
         return this.frames;
     }
 
@@ -44,7 +44,7 @@ final class Payload {
      * @param reply the reply frames
      * @throws IllegalStateException if it is not
      */
-    void checkEcho(List<byte[]> reply) {
+    public void checkEcho(List<byte[]> reply) {
         if (reply.size() != 1) {
             throw new IllegalStateException("Expected a one-frame echo, got " + reply.size() + " frames");
         }
@@ -56,7 +56,7 @@ final class Payload {
      * @param reply the reply frame, {@code null} if none came in time
      * @throws IllegalStateException if it is not
      */
-    void checkEcho(byte[] reply) {
+    public void checkEcho(byte[] reply) {
         if (reply == null) {
             throw new IllegalStateException("No reply in time");
         }

@@ -1,10 +1,10 @@
 package dev.pirate.cli.bench;
 
 /**
- * One synchronous request and its reply, as sent by one thread of a {@link ThreadsDriver}. An
- * instance is used by one thread at a time.
+ * One synchronous request and its reply, as sent by one thread of a {@link ThreadsDriver} or of
+ * {@link ClosedLoopBench}. An instance is used by one thread at a time.
  */
-interface RoundTrip extends AutoCloseable {
+public interface RoundTrip extends AutoCloseable {
 
     /**
      * Sends the request and waits for its echo.
