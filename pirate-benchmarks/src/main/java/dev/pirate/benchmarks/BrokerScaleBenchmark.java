@@ -1,0 +1,199 @@
+package dev.pirate.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import dev.pirate.broker.MajordomoBroker;
+
+/**
+ * How a {@link MajordomoBroker}'s dispatch cost changes with the number of services it knows and
+ * the number of workers connected to it: the curves behind "flat from 1 to 1,000".
+ * <p>
+ * Every invocation is the same work: one bare DEALER client sends {@value #IN_FLIGHT} requests for
+ * {@code echo}, {@value #IN_FLIGHT} or more bare DEALER workers serve them, and the client reads the
+ * replies, all on the benchmark's thread over loopback TCP; the score is per request. Only the
+ * broker's state changes from point to point:
+ * <ul>
+ * <li>{@link #services}: {@code services - 1} other services each hold one queued request and no
+ * worker. The queued request keeps them in the service map (a service with neither is dropped) and
+ * in every snapshot the broker publishes; the dispatch for {@code echo} has to find its entry among
+ * them.</li>
+ * <li>{@link #workers} with {@code placement=same}: {@code idleWorkers} more workers register for
+ * {@code echo} itself. The idle list is least-recently-used, so the requests then rotate over all
+ * {@code 16 + idleWorkers} connections: every dispatch takes the worker idle the longest, its list
+ * node and its JeroMQ pipe cold in cache, and puts another back behind {@code idleWorkers} others.
+ * This is the placement that stresses the idle list and the routing map, and what a service with
+ * many workers looks like.</li>
+ * <li>{@link #workers} with {@code placement=other}: the same number of workers register for a
+ * service no one calls and stay idle. The busy path is that of 16 workers; what grows is the
+ * routing map, the broker ROUTER's pipe table and its I/O thread's selector.</li>
+ * </ul>
+ * Heartbeats: the broker's heartbeat interval and request expiry are one hour, so no heartbeat tick
+ * runs in a measurement and the bare workers, which never answer heartbeats, are never purged. The
+ * tick walks every worker and service once per interval by design; it is not per-request cost.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class BrokerScaleBenchmark {
+
+    /** Requests per invocation, and workers serving them when nothing else is connected. */
+    static final int IN_FLIGHT = 16;
+
+    private static final byte[] ECHO = ascii("echo");
+
+    private static final byte[] STANDBY = ascii("standby");
+
+    /** Large enough to carry the serving worker's index back to the client. */
+    private static final int BODY_SIZE = 16;
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Dispatch cost with {@code services} services known to the broker. */
+    @Benchmark
+    @OperationsPerInvocation(IN_FLIGHT)
+    public byte[] services(ServicesFixture broker) {
+        return broker.round();
+    }
+
+    /** Dispatch cost with {@code idleWorkers} more workers connected, placed by {@code placement}. */
+    @Benchmark
+    @OperationsPerInvocation(IN_FLIGHT)
+    public byte[] workers(WorkersFixture broker) {
+        return broker.round();
+    }
+
+    /** The broker, its client and its workers, all driven by the benchmark's thread. */
+    @State(Scope.Thread)
+    public abstract static class Fixture {
+
+        private final byte[] body = new byte[BODY_SIZE];
+
+        private MajordomoBroker broker;
+
+        private ZContext context;
+
+        private BareClient client;
+
+        private MirroredWorkers echo;
+
+        private final List<ZMQ.Socket> standby = new ArrayList<>();
+
+        /**
+         * Starts the broker and connects everything, returning once the broker has registered it all.
+         * @param otherServices services holding one queued request and no worker
+         * @param echoWorkers workers for {@code echo}, at least {@value #IN_FLIGHT}
+         * @param standbyWorkers workers for a service that is never called
+         */
+        void start(int otherServices, int echoWorkers, int standbyWorkers) {
+            this.broker = MajordomoBroker.builder()
+                .bind("tcp://127.0.0.1:*")
+                .heartbeatInterval(Duration.ofHours(1))
+                .requestExpiry(Duration.ofHours(1))
+                .build();
+            this.broker.start();
+            String endpoint = this.broker.connectEndpoint();
+            this.context = new ZContext(1);
+            this.client = new BareClient(this.context, endpoint);
+            this.echo = new MirroredWorkers(this.context, endpoint, ECHO, echoWorkers);
+            for (int i = 0; i < standbyWorkers; i++) {
+                this.standby.add(BareMdp.readyWorker(this.context, endpoint, STANDBY));
+            }
+            for (int i = 1; i <= otherServices; i++) {
+                this.client.send(ascii("queued-" + i), this.body);
+            }
+            int workers = echoWorkers + standbyWorkers;
+            int services = 1 + otherServices + ((standbyWorkers > 0) ? 1 : 0);
+            BareMdp.await(this.broker, (s) -> s.workers() == workers && s.services().size() == services,
+                    READY_TIMEOUT, workers + " workers and " + services + " services", () -> true);
+            this.echo.learnOrder(this.client, ECHO, this.body);
+        }
+
+        /** {@value #IN_FLIGHT} requests in flight, served and answered. */
+        byte[] round() {
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                this.client.send(ECHO, this.body);
+            }
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                this.echo.serve(this.echo.next());
+            }
+            byte[] last = null;
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                last = this.client.receive();
+                this.echo.rejoined(last);
+            }
+            return last;
+        }
+
+        /** Closes the client and workers, then the broker. */
+        @TearDown
+        public void stop() {
+            if (this.context != null) {
+                this.context.close();
+            }
+            if (this.broker != null) {
+                this.broker.close();
+            }
+        }
+    }
+
+    /** A broker that knows {@code services} services, {@code echo} among them. */
+    @State(Scope.Thread)
+    public static class ServicesFixture extends Fixture {
+
+        @Param({ "1", "10", "100", "1000" })
+        private int services;
+
+        /** Starts the broker with the other services' queued requests and the 16 workers. */
+        @Setup
+        public void start() {
+            start(this.services - 1, IN_FLIGHT, 0);
+        }
+    }
+
+    /** A broker with {@value #IN_FLIGHT} workers for {@code echo} and {@code idleWorkers} more. */
+    @State(Scope.Thread)
+    public static class WorkersFixture extends Fixture {
+
+        @Param({ "1", "10", "100", "1000" })
+        private int idleWorkers;
+
+        @Param({ "same", "other" })
+        private String placement;
+
+        /** Starts the broker with the 16 workers and the idle ones where {@code placement} says. */
+        @Setup
+        public void start() {
+            switch (this.placement) {
+                case "same" -> start(0, IN_FLIGHT + this.idleWorkers, 0);
+                case "other" -> start(0, IN_FLIGHT, this.idleWorkers);
+                default -> throw new IllegalArgumentException("placement is same or other, not " + this.placement);
+            }
+        }
+    }
+
+    private static byte[] ascii(String value) {
+        return value.getBytes(StandardCharsets.US_ASCII);
+    }
+}
