@@ -84,6 +84,17 @@ public class BrokerScaleBenchmark {
         return broker.round();
     }
 
+    /**
+     * The control for {@link #workers}: the same frames handed round-robin over {@code 16 +
+     * idleWorkers} connections by a plain ROUTER, no broker. Two hops per request where the broker
+     * takes four, so compare how it grows, not its level.
+     */
+    @Benchmark
+    @OperationsPerInvocation(IN_FLIGHT)
+    public byte[] workersWithoutBroker(RotationFixture rotation) {
+        return rotation.connections.round(IN_FLIGHT, rotation.body);
+    }
+
     /** The broker, its client and its workers, all driven by the benchmark's thread. */
     @State(Scope.Thread)
     public abstract static class Fixture {
@@ -189,6 +200,32 @@ public class BrokerScaleBenchmark {
                 case "same" -> start(0, IN_FLIGHT + this.idleWorkers, 0);
                 case "other" -> start(0, IN_FLIGHT, this.idleWorkers);
                 default -> throw new IllegalArgumentException("placement is same or other, not " + this.placement);
+            }
+        }
+    }
+
+    /** A plain ROUTER and {@code 16 + idleWorkers} DEALERs. */
+    @State(Scope.Thread)
+    public static class RotationFixture {
+
+        @Param({ "1", "10", "100", "1000" })
+        private int idleWorkers;
+
+        private final byte[] body = new byte[BODY_SIZE];
+
+        private RotationWithoutBroker connections;
+
+        /** Connects the DEALERs and waits until the ROUTER has heard from each. */
+        @Setup
+        public void start() {
+            this.connections = new RotationWithoutBroker(IN_FLIGHT + this.idleWorkers);
+        }
+
+        /** Closes both contexts. */
+        @TearDown
+        public void stop() {
+            if (this.connections != null) {
+                this.connections.close();
             }
         }
     }
