@@ -65,8 +65,11 @@ trap 'exit 130' INT TERM
 load_before=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 started=$SECONDS
 
-# JMH's text output, one line per measured iteration: "KEY VALUE", KEY being services/N, same/N,
-# other/N or control/N. Warm-up iterations start with "# Warmup" and are skipped.
+# JMH's text output, one line per measured iteration and metric: "KEY/METRIC VALUE". KEY is
+# services/N, same/N, other/N or control/N; METRIC is wall (µs per request), loop (CPU µs of the
+# broker's thread) or io (CPU µs of the I/O thread of the broker's context, or of the control's
+# ROUTER). Warm-up iterations start with "# Warmup" and their counters are indented the same way,
+# so a counter belongs to the last "Iteration" line only until the next warm-up line.
 iterations_of() {
     awk '
         /^# Benchmark: / { bench = $3; sub(/.*\./, "", bench) }
@@ -80,7 +83,13 @@ iterations_of() {
             else if (bench == "workersWithoutBroker") key = "control/" idle
             else key = placement "/" idle
         }
-        /^Iteration +[0-9]+: / { print key, $3 }
+        /^# Warmup Iteration/ { measured = 0 }
+        /^Iteration +[0-9]+: / { measured = 1; print key "/wall", $3 }
+        measured && /^ +(loopCpu|ioCpu): / {
+            metric = ($1 == "loopCpu:") ? "loop" : "io"
+            print key "/" metric, ($2 == "\342\211\210") ? 0 : $2
+        }
+        /^$/ { measured = 0 }
     ' "$1"
 }
 
@@ -112,6 +121,35 @@ ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "n/a") printf "%.2f", a / b; else print "n/a" }'
 }
 
+# curve KIND LABEL METRICS...: one Markdown table, a row per point; wall time with its range, then
+# the median of each CPU metric, each with its ratio to the first row.
+curve() {
+    local kind=$1 label=$2 metric n median low high base
+    shift 2
+    local header="| $label | µs per request | range | × |" rule="|---|---|---|---|"
+    for metric in "$@"; do
+        case "$metric" in
+            loop) header+=" broker thread CPU µs | × |" ;;
+            io) if [[ "$kind" == control ]]; then header+=" ROUTER I/O thread CPU µs | × |"
+                else header+=" broker I/O thread CPU µs | × |"; fi ;;
+        esac
+        rule+="---|---|"
+    done
+    echo "$header"
+    echo "$rule"
+    for n in "${points[@]}"; do
+        read -r median low high <<< "$(stats "$kind/$n/wall")"
+        read -r base _ _ <<< "$(stats "$kind/${points[0]}/wall")"
+        local row="| $n | $median | $low–$high | $(ratio "$median" "$base") |"
+        for metric in "$@"; do
+            read -r median _ _ <<< "$(stats "$kind/$n/$metric")"
+            read -r base _ _ <<< "$(stats "$kind/${points[0]}/$metric")"
+            row+=" $median | $(ratio "$median" "$base") |"
+        done
+        echo "$row"
+    done
+}
+
 declare -A memory
 for count in "${memory_counts[@]}"; do
     echo "Memory probe with $count idle worker connections" >&2
@@ -131,43 +169,33 @@ field() {
 load_after=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 samples=$((rounds * iterations))
 
-echo "## Dispatch cost against services"
+echo "## Dispatch cost against services and connected workers"
 echo
-echo "µs per request through the broker, 16 requests in flight to 16 workers (JMH"
-echo "\`BrokerScaleBenchmark.services\`); the other services each hold one queued request. Median of"
-echo "$samples iterations of 1 s ($rounds round(s), after $warmup warm-up iterations), with their range."
+echo "JMH \`BrokerScaleBenchmark\`: one bare DEALER client keeps 16 requests in flight through the"
+echo "broker to bare DEALER workers, all on the benchmark's thread over loopback TCP. *µs per request*"
+echo "is wall-clock time, the median of $samples iterations of 1 s ($rounds round(s), after $warmup warm-up"
+echo "iterations each) with their range. The CPU columns are the medians of the CPU time the broker's"
+echo "own thread (Pirate's receive, dispatch and send) and the I/O thread of its ZeroMQ context (JeroMQ"
+echo "moving the bytes) spent per request: unlike wall time they do not count waiting for a core."
+echo "× is against the first row."
 echo
-echo "| services | µs per request | range | × the 1-service figure |"
-echo "|---|---|---|---|"
-read -r base _ _ <<< "$(stats "services/${points[0]}")"
-for n in "${points[@]}"; do
-    read -r median low high <<< "$(stats "services/$n")"
-    printf '| %s | %s | %s–%s | %s |\n' "$n" "$median" "$low" "$high" "$(ratio "$median" "$base")"
-done
+echo "### Services (the others each hold one queued request and no worker)"
 echo
-echo "## Dispatch cost against connected idle workers"
+curve services services loop io
 echo
-echo "µs per request, 16 in flight (JMH \`BrokerScaleBenchmark.workers\`), with N idle workers"
-echo "connected besides the 16 needed: *same service* registers them for the called service, so the"
-echo "least-recently-used idle list rotates the requests over all 16 + N connections; *other service*"
-echo "registers them for a service no one calls. *No broker* is the control: a plain ROUTER hands the"
-echo "same frames round-robin over 16 + N DEALERs (two hops, not four: compare growth, not level)."
-echo "Median of $samples iterations of 1 s, with their range; × is against the first row."
+echo "### Idle workers on the called service (the idle list rotates requests over all 16 + N)"
 echo
-echo "| idle workers | same service µs | range | × | other service µs | range | × | no broker µs | range | × |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
-for kind in same other control; do
-    read -r "base_$kind" _ _ <<< "$(stats "$kind/${points[0]}")"
-done
-for n in "${points[@]}"; do
-    row="| $n |"
-    for kind in same other control; do
-        base_name="base_$kind"
-        read -r median low high <<< "$(stats "$kind/$n")"
-        row+=" $median | $low–$high | $(ratio "$median" "${!base_name}") |"
-    done
-    echo "$row"
-done
+curve same "idle workers" loop io
+echo
+echo "### Idle workers on another service, never called"
+echo
+curve other "idle workers" loop io
+echo
+echo "### Control without a broker: a plain ROUTER rotating the same frames over 16 + N DEALERs"
+echo
+echo "Two hops per request where the broker takes four: compare how it grows, not its level."
+echo
+curve control "idle workers" io
 echo
 echo "## Broker memory per idle worker connection"
 echo

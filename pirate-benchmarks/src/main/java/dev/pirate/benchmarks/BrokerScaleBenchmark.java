@@ -4,11 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -92,6 +95,7 @@ public class BrokerScaleBenchmark {
     @Benchmark
     @OperationsPerInvocation(IN_FLIGHT)
     public byte[] workersWithoutBroker(RotationFixture rotation) {
+        rotation.requests += IN_FLIGHT;
         return rotation.connections.round(IN_FLIGHT, rotation.body);
     }
 
@@ -111,6 +115,12 @@ public class BrokerScaleBenchmark {
 
         private final List<ZMQ.Socket> standby = new ArrayList<>();
 
+        private ThreadCpu loopThread;
+
+        private ThreadCpu ioThread;
+
+        private long requests;
+
         /**
          * Starts the broker and connects everything, returning once the broker has registered it all.
          * @param otherServices services holding one queued request and no worker
@@ -123,7 +133,10 @@ public class BrokerScaleBenchmark {
                 .heartbeatInterval(Duration.ofHours(1))
                 .requestExpiry(Duration.ofHours(1))
                 .build();
+            Set<Long> before = ThreadCpu.liveThreads();
             this.broker.start();
+            this.loopThread = ThreadCpu.startedSince(before, "pirate-broker");
+            this.ioThread = ThreadCpu.startedSince(before, "iothread-");
             String endpoint = this.broker.connectEndpoint();
             this.context = new ZContext(1);
             this.client = new BareClient(this.context, endpoint);
@@ -154,12 +167,42 @@ public class BrokerScaleBenchmark {
                 last = this.client.receive();
                 this.echo.rejoined(last);
             }
+            this.requests += IN_FLIGHT;
             return last;
+        }
+
+        /** Starts counting the broker threads' CPU time afresh for the coming iteration. */
+        @Setup(Level.Iteration)
+        public void resetCounters() {
+            this.loopThread.mark();
+            this.ioThread.mark();
+            this.requests = 0;
+        }
+
+        /**
+         * CPU time of the broker's own thread per request this iteration: receiving, deciding and
+         * sending, Pirate's part of the dispatch. Subclasses publish it as a JMH counter.
+         */
+        double loopCpuMicros() {
+            return this.loopThread.microsPer(this.requests);
+        }
+
+        /**
+         * CPU time of the I/O thread of the broker's ZeroMQ context per request this iteration:
+         * JeroMQ moving the broker's bytes between its socket and the TCP connections.
+         */
+        double ioCpuMicros() {
+            return this.ioThread.microsPer(this.requests);
         }
 
         /** Closes the client and workers, then the broker. */
         @TearDown
         public void stop() {
+            // JMH reads the last iteration's counters after this teardown, when the threads are gone.
+            if (this.loopThread != null) {
+                this.loopThread.stop();
+                this.ioThread.stop();
+            }
             if (this.context != null) {
                 this.context.close();
             }
@@ -171,10 +214,27 @@ public class BrokerScaleBenchmark {
 
     /** A broker that knows {@code services} services, {@code echo} among them. */
     @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
     public static class ServicesFixture extends Fixture {
 
         @Param({ "1", "10", "100", "1000" })
         private int services;
+
+        /**
+         * A JMH counter: see {@link Fixture#loopCpuMicros()}.
+         * @return microseconds of the broker thread's CPU time per request
+         */
+        public double loopCpu() {
+            return loopCpuMicros();
+        }
+
+        /**
+         * A JMH counter: see {@link Fixture#ioCpuMicros()}.
+         * @return microseconds of the broker I/O thread's CPU time per request
+         */
+        public double ioCpu() {
+            return ioCpuMicros();
+        }
 
         /** Starts the broker with the other services' queued requests and the 16 workers. */
         @Setup
@@ -185,6 +245,7 @@ public class BrokerScaleBenchmark {
 
     /** A broker with {@value #IN_FLIGHT} workers for {@code echo} and {@code idleWorkers} more. */
     @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
     public static class WorkersFixture extends Fixture {
 
         @Param({ "1", "10", "100", "1000" })
@@ -192,6 +253,22 @@ public class BrokerScaleBenchmark {
 
         @Param({ "same", "other" })
         private String placement;
+
+        /**
+         * A JMH counter: see {@link Fixture#loopCpuMicros()}.
+         * @return microseconds of the broker thread's CPU time per request
+         */
+        public double loopCpu() {
+            return loopCpuMicros();
+        }
+
+        /**
+         * A JMH counter: see {@link Fixture#ioCpuMicros()}.
+         * @return microseconds of the broker I/O thread's CPU time per request
+         */
+        public double ioCpu() {
+            return ioCpuMicros();
+        }
 
         /** Starts the broker with the 16 workers and the idle ones where {@code placement} says. */
         @Setup
@@ -206,6 +283,7 @@ public class BrokerScaleBenchmark {
 
     /** A plain ROUTER and {@code 16 + idleWorkers} DEALERs. */
     @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
     public static class RotationFixture {
 
         @Param({ "1", "10", "100", "1000" })
@@ -215,16 +293,35 @@ public class BrokerScaleBenchmark {
 
         private RotationWithoutBroker connections;
 
+        private long requests;
+
         /** Connects the DEALERs and waits until the ROUTER has heard from each. */
         @Setup
         public void start() {
             this.connections = new RotationWithoutBroker(IN_FLIGHT + this.idleWorkers);
         }
 
+        /** Starts counting the ROUTER's I/O thread's CPU time afresh for the coming iteration. */
+        @Setup(Level.Iteration)
+        public void resetCounters() {
+            this.connections.routerIoThread().mark();
+            this.requests = 0;
+        }
+
+        /**
+         * A JMH counter: CPU time of the I/O thread of the ROUTER's context per request, the
+         * counterpart of the broker's {@code ioCpu} (which moves four messages per request, this two).
+         * @return microseconds per request
+         */
+        public double ioCpu() {
+            return this.connections.routerIoThread().microsPer(this.requests);
+        }
+
         /** Closes both contexts. */
         @TearDown
         public void stop() {
             if (this.connections != null) {
+                this.connections.routerIoThread().stop();
                 this.connections.close();
             }
         }

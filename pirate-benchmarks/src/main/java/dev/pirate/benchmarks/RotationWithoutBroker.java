@@ -1,6 +1,7 @@
 package dev.pirate.benchmarks;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -34,10 +35,15 @@ final class RotationWithoutBroker implements AutoCloseable {
 
     private final FrameBuffer frames = new FrameBuffer(64 * 1024, 64);
 
+    private final ThreadCpu routerIoThread;
+
     private int next;
 
     RotationWithoutBroker(int connections) {
+        Set<Long> before = ThreadCpu.liveThreads();
+        // The first socket starts the context's threads; the DEALERs' context starts its own later.
         this.router = Sockets.create(this.routerContext, SocketType.ROUTER);
+        this.routerIoThread = ThreadCpu.startedSince(before, "iothread-");
         this.router.setReceiveTimeOut(BareMdp.RECEIVE_TIMEOUT_MILLIS);
         this.router.bind("tcp://127.0.0.1:*");
         String endpoint = this.router.getLastEndpoint();
@@ -55,6 +61,11 @@ final class RotationWithoutBroker implements AutoCloseable {
         for (int i = 0; i < connections; i++) {
             receive(this.router);
         }
+    }
+
+    /** The I/O thread of the ROUTER's context, the counterpart of the broker's. */
+    ThreadCpu routerIoThread() {
+        return this.routerIoThread;
     }
 
     /** Sends {@code count} requests to the next connections in turn, serves them, reads the replies. */
