@@ -50,9 +50,18 @@ import dev.pirate.broker.MajordomoBroker;
  * service no one calls and stay idle. The busy path is that of 16 workers; what grows is the
  * routing map, the broker ROUTER's pipe table and its I/O thread's selector.</li>
  * </ul>
+ * Besides wall time, each point reports two counters per request: {@code loopCpu}, the CPU time of
+ * the broker's own thread (Pirate's receive, dispatch and send, JeroMQ socket calls included), and
+ * {@code ioCpu}, that of the I/O thread of the broker's ZeroMQ context (JeroMQ alone). On a shared
+ * machine they move less than wall time, and they tell whose cost grows. {@link
+ * #workersWithoutBroker} is the control: the same rotation without a broker.
+ * <p>
  * Heartbeats: the broker's heartbeat interval and request expiry are one hour, so no heartbeat tick
  * runs in a measurement and the bare workers, which never answer heartbeats, are never purged. The
  * tick walks every worker and service once per interval by design; it is not per-request cost.
+ * <p>
+ * The annotations keep an ad-hoc run short; {@code bench/scale.sh} runs 4 warm-up and 5 measured
+ * iterations per point, as two busy cores need about four seconds to finish compiling.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
