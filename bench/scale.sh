@@ -3,7 +3,7 @@
 # dispatch cost per request against the number of services and of connected idle workers (JMH,
 # BrokerScaleBenchmark), and the broker's memory per idle worker connection (WorkerMemoryProbe).
 #
-#   bench/scale.sh            curve at 1, 10, 100 and 1000 (about 4 minutes on 2 cores)
+#   bench/scale.sh            curve at 1, 10, 100 and 1000 (about 3 minutes on 2 cores)
 #   bench/scale.sh --quick    end points 1 and 1000 only, shorter runs (about 1.5 minutes)
 #
 # Options: --quick, --rounds N (the whole curve N times over; default 1),
