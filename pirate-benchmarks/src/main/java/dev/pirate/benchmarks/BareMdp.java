@@ -31,6 +31,16 @@ final class BareMdp {
     private BareMdp() {
     }
 
+    /**
+     * Creates a context with one I/O thread for a given number of sockets: JeroMQ refuses a
+     * context's 1024th socket unless told otherwise before the first.
+     */
+    static ZContext context(int sockets) {
+        ZContext context = new ZContext(1);
+        context.getContext().setMaxSockets(Math.max(sockets, context.getContext().getMaxSockets()));
+        return context;
+    }
+
     /** Sends the frames as one multipart message. */
     static void send(ZMQ.Socket socket, byte[]... frames) {
         int last = frames.length - 1;

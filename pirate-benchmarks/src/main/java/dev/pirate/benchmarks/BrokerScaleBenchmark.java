@@ -147,7 +147,7 @@ public class BrokerScaleBenchmark {
             this.loopThread = ThreadCpu.startedSince(before, "pirate-broker");
             this.ioThread = ThreadCpu.startedSince(before, "iothread-");
             String endpoint = this.broker.connectEndpoint();
-            this.context = new ZContext(1);
+            this.context = BareMdp.context(1 + echoWorkers + standbyWorkers);
             this.client = new BareClient(this.context, endpoint);
             this.echo = new MirroredWorkers(this.context, endpoint, ECHO, echoWorkers);
             for (int i = 0; i < standbyWorkers; i++) {

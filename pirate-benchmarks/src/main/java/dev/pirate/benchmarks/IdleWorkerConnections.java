@@ -32,7 +32,7 @@ public final class IdleWorkerConnections {
         String endpoint = args[0];
         int count = Integer.parseInt(args[1]);
         byte[] service = args[2].getBytes(StandardCharsets.US_ASCII);
-        try (ZContext context = new ZContext(1)) {
+        try (ZContext context = BareMdp.context(count)) {
             for (int i = 0; i < count; i++) {
                 // Each socket lives on this thread only; none is read: the workers stay idle.
                 BareMdp.readyWorker(context, endpoint, service);

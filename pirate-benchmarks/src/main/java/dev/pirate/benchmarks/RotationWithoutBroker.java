@@ -25,7 +25,7 @@ final class RotationWithoutBroker implements AutoCloseable {
 
     private final ZContext routerContext = new ZContext(1);
 
-    private final ZContext dealerContext = new ZContext(1);
+    private final ZContext dealerContext;
 
     private final ZMQ.Socket router;
 
@@ -40,6 +40,7 @@ final class RotationWithoutBroker implements AutoCloseable {
     private int next;
 
     RotationWithoutBroker(int connections) {
+        this.dealerContext = BareMdp.context(connections);
         Set<Long> before = ThreadCpu.liveThreads();
         // The first socket starts the context's threads; the DEALERs' context starts its own later.
         this.router = Sockets.create(this.routerContext, SocketType.ROUTER);

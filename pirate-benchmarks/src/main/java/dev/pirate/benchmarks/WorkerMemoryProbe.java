@@ -44,19 +44,22 @@ public final class WorkerMemoryProbe {
         int workers = 1000;
         boolean classes = false;
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--workers" -> workers = Integer.parseInt(args[++i]);
-                case "--classes" -> classes = true;
-                default -> {
-                    System.err.println("usage: WorkerMemoryProbe [--workers N] [--classes]");
-                    System.exit(64);
-                }
+            if (args[i].equals("--workers") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]{0,6}")) {
+                workers = Integer.parseInt(args[++i]);
+            }
+            else if (args[i].equals("--classes")) {
+                classes = true;
+            }
+            else {
+                usage();
             }
         }
-        if (workers < 1) {
-            throw new IllegalArgumentException("--workers must be at least 1");
-        }
         run(workers, classes);
+    }
+
+    private static void usage() {
+        System.err.println("usage: WorkerMemoryProbe [--workers N (1 or more, default 1000)] [--classes]");
+        System.exit(64);
     }
 
     private static void run(int workers, boolean classes) throws IOException, InterruptedException {
