@@ -25,6 +25,7 @@ import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.MdpCommand;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.Sockets;
 
 /**
  * One request's trip through a {@link MajordomoBroker} on loopback TCP: client to broker to worker
@@ -125,22 +126,14 @@ public class BrokerDispatchBenchmark {
         }
 
         private void awaitBroker() {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (this.broker.snapshot().workers() < this.workerCount
-                    || this.broker.snapshot().services().size() < this.services) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("Broker not ready: " + this.broker.snapshot());
-                }
-                // The snapshot is republished every 100 ms; poll it at that pace.
-                sleepMillis(20);
-            }
+            BareMdp.await(this.broker,
+                    (s) -> s.workers() >= this.workerCount && s.services().size() >= this.services,
+                    Duration.ofSeconds(30), this.workerCount + " workers and " + this.services + " services",
+                    () -> true);
         }
 
         private ZMQ.Socket connect() {
-            ZMQ.Socket socket = this.context.createSocket(SocketType.DEALER);
-            socket.setReceiveTimeOut(5000);
-            socket.connect(this.broker.connectEndpoint());
-            return socket;
+            return BareMdp.dealer(this.context, this.broker.connectEndpoint());
         }
 
         void sendRequests(int count) {
@@ -207,12 +200,10 @@ public class BrokerDispatchBenchmark {
         @Setup
         public void connect() {
             this.context = new ZContext(1);
-            this.router = this.context.createSocket(SocketType.ROUTER);
-            this.router.setReceiveTimeOut(5000);
+            this.router = Sockets.create(this.context, SocketType.ROUTER);
+            this.router.setReceiveTimeOut(BareMdp.RECEIVE_TIMEOUT_MILLIS);
             this.router.bind("tcp://127.0.0.1:*");
-            this.dealer = this.context.createSocket(SocketType.DEALER);
-            this.dealer.setReceiveTimeOut(5000);
-            this.dealer.connect(this.router.getLastEndpoint());
+            this.dealer = BareMdp.dealer(this.context, this.router.getLastEndpoint());
         }
 
         byte[] roundTrip() {
@@ -230,19 +221,6 @@ public class BrokerDispatchBenchmark {
     }
 
     private static void send(ZMQ.Socket socket, byte[]... frames) {
-        int last = frames.length - 1;
-        for (int i = 0; i <= last; i++) {
-            socket.send(frames[i], (i < last) ? ZMQ.SNDMORE : 0);
-        }
-    }
-
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the broker", ex);
-        }
+        BareMdp.send(socket, frames);
     }
 }
