@@ -3,7 +3,7 @@
 # a Markdown table with the ratios to the plain JeroMQ ceiling; then the Spring starter's path
 # (PirateClient and a @MajordomoService) against pirate-core in one JVM.
 #
-#   bench/compare.sh            full run (about 10 minutes on 2 cores)
+#   bench/compare.sh            full run (about 15 minutes on 2 cores)
 #   bench/compare.sh --quick    headline rows only (about 2 minutes)
 #
 # Options: --quick, --runs N (runs per configuration, median taken; default 3),
