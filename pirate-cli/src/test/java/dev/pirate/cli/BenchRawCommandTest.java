@@ -36,6 +36,16 @@ class BenchRawCommandTest {
     }
 
     @Test
+    void proxyMakesTheSameRoundTripsThroughAForwarder() {
+        CliRun run = CliRun.of("bench-raw", "--pattern", "proxy", "--requests", "500", "--concurrency", "3",
+                "--warmup", "10");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.outLines().get(0)).contains("raw PROXY to REP echo", "through a ROUTER/DEALER forwarder at");
+        assertThat(BenchJson.lastLineOf(run).ok()).isEqualTo(500);
+    }
+
+    @Test
     void unknownPatternIsUsageError() {
         CliRun run = CliRun.of("bench-raw", "--pattern", "pub", "--requests", "10");
 

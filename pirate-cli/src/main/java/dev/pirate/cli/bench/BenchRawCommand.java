@@ -28,8 +28,9 @@ public final class BenchRawCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--pattern", required = true, paramLabel = "PATTERN",
-            description = "dealer (one DEALER pipelining C requests to a ROUTER echo) or req (C REQ sockets, "
-                    + "one synchronous round trip each, to a REP echo).")
+            description = "dealer (one DEALER pipelining C requests to a ROUTER echo), req (C REQ sockets, "
+                    + "one synchronous round trip each, to a REP echo) or proxy (as req, through a plain "
+                    + "ROUTER/DEALER forwarder: four hops, like a brokered request).")
     private RawPattern pattern;
 
     @Mixin
@@ -41,9 +42,12 @@ public final class BenchRawCommand implements Callable<Integer> {
         Payload payload = new Payload(plan.size());
         SocketType echoType = (this.pattern == RawPattern.DEALER) ? SocketType.ROUTER : SocketType.REP;
         try (EchoServer echo = EchoServer.start(echoType);
+                RawProxy proxy = (this.pattern == RawPattern.PROXY) ? RawProxy.start(echo.endpoint()) : null;
                 ZContext context = new ZContext(1);
-                LoadDriver driver = driver(context, echo.endpoint(), payload, plan)) {
-            String target = "raw " + this.pattern.name() + " to " + echoType + " echo at " + echo.endpoint();
+                LoadDriver driver = driver(context, (proxy != null) ? proxy.endpoint() : echo.endpoint(), payload,
+                        plan)) {
+            String target = "raw " + this.pattern.name() + " to " + echoType + " echo at " + echo.endpoint()
+                    + ((proxy != null) ? " through a ROUTER/DEALER forwarder at " + proxy.endpoint() : "");
             return new BenchRun(plan, this.spec.commandLine().getOut(), this.spec.commandLine().getErr())
                 .execute(target, driver);
         }

@@ -9,5 +9,11 @@ enum RawPattern {
     DEALER,
 
     /** C REQ sockets, each one synchronous round trip at a time, to a REP echo: the latency floor. */
-    REQ
+    REQ,
+
+    /**
+     * As {@link #REQ}, through a plain ROUTER/DEALER forwarder: four hops, like a brokered request,
+     * with no broker's work on the way.
+     */
+    PROXY
 }
