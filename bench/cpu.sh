@@ -79,21 +79,8 @@ start() {
     names+=("$name")
 }
 
-# await_line NAME PREFIX: prints the rest of NAME's first stdout line starting with PREFIX.
-await_line() {
-    local name=$1 prefix=$2 line deadline=$((SECONDS + START_DEADLINE_SECONDS))
-    while ((SECONDS < deadline)); do
-        line=$(grep -m 1 "^$prefix" "$work/$name.out" 2>/dev/null || true)
-        if [[ -n "$line" ]]; then
-            echo "${line#"$prefix"}"
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "$name printed no line '$prefix' within ${START_DEADLINE_SECONDS}s; its stderr:" >&2
-    cat "$work/$name.err" >&2
-    return 1
-}
+# shellcheck source=lib/await-line.sh
+source "$ROOT/bench/lib/await-line.sh"
 
 # ticks PID: user + system clock ticks the process has used.
 ticks() {

@@ -1,7 +1,6 @@
 package dev.pirate.cli.bench;
 
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import dev.pirate.support.Sockets;
@@ -11,22 +10,14 @@ import dev.pirate.support.Sockets;
  * identity frame goes back first, so the echo returns to its sender) or a REP socket. It sends each
  * frame back as it arrives, the least work a ZeroMQ server can do per message.
  */
-final class EchoServer implements AutoCloseable {
-
-    /** How often the loop looks at its stop flag; sockets are not interrupt-safe. */
-    private static final int POLL_MILLIS = 100;
-
-    private final ZContext context = new ZContext(1);
+final class EchoServer extends ServerThread {
 
     private final ZMQ.Socket socket;
 
     private final String endpoint;
 
-    private final Thread thread;
-
-    private volatile boolean running = true;
-
     private EchoServer(SocketType type) {
+        super("pirate-bench-echo");
         this.socket = Sockets.create(this.context, type);
         this.socket.setReceiveTimeOut(POLL_MILLIS);
         // Above any pipeline a benchmark allows: a ROUTER drops what it cannot queue, silently.
@@ -35,9 +26,7 @@ final class EchoServer implements AutoCloseable {
         this.socket.bind("tcp://127.0.0.1:*");
         // Read now: once the thread starts, the socket is its own.
         this.endpoint = this.socket.getLastEndpoint();
-        this.thread = new Thread(this::run, "pirate-bench-echo");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        startThread();
     }
 
     /**
@@ -57,31 +46,18 @@ final class EchoServer implements AutoCloseable {
         return this.endpoint;
     }
 
-    private void run() {
-        while (this.running) {
-            byte[] frame = this.socket.recv(0);
-            if (frame == null) {
-                continue;
-            }
-            boolean more = this.socket.hasReceiveMore();
-            this.socket.send(frame, more ? ZMQ.SNDMORE : 0);
-            while (more) {
-                frame = this.socket.recv(0);
-                more = this.socket.hasReceiveMore();
-                this.socket.send(frame, more ? ZMQ.SNDMORE : 0);
-            }
-        }
-    }
-
     @Override
-    public void close() {
-        this.running = false;
-        try {
-            this.thread.join();
+    void serveOnce() {
+        byte[] frame = this.socket.recv(0);
+        if (frame == null) {
+            return;
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        boolean more = this.socket.hasReceiveMore();
+        this.socket.send(frame, more ? ZMQ.SNDMORE : 0);
+        while (more) {
+            frame = this.socket.recv(0);
+            more = this.socket.hasReceiveMore();
+            this.socket.send(frame, more ? ZMQ.SNDMORE : 0);
         }
-        this.context.close();
     }
 }

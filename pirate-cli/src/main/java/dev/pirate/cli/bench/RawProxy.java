@@ -1,7 +1,6 @@
 package dev.pirate.cli.bench;
 
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import dev.pirate.support.Sockets;
@@ -11,37 +10,32 @@ import dev.pirate.support.Sockets;
  * front of another endpoint: the shape of a broker with none of its work, so REQ clients through it
  * cross four hops, as brokered requests do. Messages pass frame by frame, untouched.
  */
-final class RawProxy implements AutoCloseable {
-
-    /** How often the loop looks at its stop flag; sockets are not interrupt-safe. */
-    private static final int POLL_MILLIS = 100;
-
-    private final ZContext context = new ZContext(1);
+final class RawProxy extends ServerThread {
 
     private final ZMQ.Socket frontend;
 
     private final ZMQ.Socket backend;
 
+    private final ZMQ.Poller poller;
+
     private final String endpoint;
 
-    private final Thread thread;
-
-    private volatile boolean running = true;
-
     private RawProxy(String backendEndpoint) {
+        super("pirate-bench-proxy");
         this.frontend = Sockets.create(this.context, SocketType.ROUTER);
         this.frontend.bind("tcp://127.0.0.1:*");
         this.backend = Sockets.create(this.context, SocketType.DEALER);
         this.backend.connect(backendEndpoint);
+        this.poller = this.context.createPoller(2);
+        this.poller.register(this.frontend, ZMQ.Poller.POLLIN);
+        this.poller.register(this.backend, ZMQ.Poller.POLLIN);
         // Read now: once the thread starts, the sockets are its own.
         this.endpoint = this.frontend.getLastEndpoint();
-        this.thread = new Thread(this::run, "pirate-bench-proxy");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        startThread();
     }
 
     /**
-     * Binds a forwarder to the given endpoint and starts it.
+     * Starts a forwarder in front of the given endpoint.
      * @param backendEndpoint where requests go, e.g. a REP echo
      * @return the running forwarder
      */
@@ -57,21 +51,16 @@ final class RawProxy implements AutoCloseable {
         return this.endpoint;
     }
 
-    private void run() {
-        try (ZMQ.Poller poller = this.context.createPoller(2)) {
-            int front = poller.register(this.frontend, ZMQ.Poller.POLLIN);
-            int back = poller.register(this.backend, ZMQ.Poller.POLLIN);
-            while (this.running) {
-                if (poller.poll(POLL_MILLIS) <= 0) {
-                    continue;
-                }
-                if (poller.pollin(front)) {
-                    forward(this.frontend, this.backend);
-                }
-                if (poller.pollin(back)) {
-                    forward(this.backend, this.frontend);
-                }
-            }
+    @Override
+    void serveOnce() {
+        if (this.poller.poll(POLL_MILLIS) <= 0) {
+            return;
+        }
+        if (this.poller.pollin(0)) {
+            forward(this.frontend, this.backend);
+        }
+        if (this.poller.pollin(1)) {
+            forward(this.backend, this.frontend);
         }
     }
 
@@ -86,14 +75,7 @@ final class RawProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        this.running = false;
-        try {
-            this.thread.join();
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        this.context.close();
+    void afterStop() {
+        this.poller.close();
     }
 }
