@@ -102,7 +102,12 @@ class ObservabilityTests {
 
     @Test
     void prometheusSeriesMoveWithRequestsFailuresTimeoutsAndInvalidMessages() throws Exception {
-        await().atMost(Duration.ofSeconds(10)).until(() -> this.broker.snapshot().workers() == 4);
+        // Registered on both sides: a worker connection counts as connected once the broker has
+        // answered it (a heartbeat or a request), which can come a heartbeat after its READY.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(this.broker.snapshot().workers()).isEqualTo(4);
+            assertThat(scrape().value("pirate_worker_connected")).isEqualTo(4.0);
+        });
         PrometheusText before = scrape();
 
         for (int i = 0; i < 5; i++) {
