@@ -49,6 +49,14 @@ final class WorkerConnection implements Runnable {
 
     private final long heartbeatNanos;
 
+    /**
+     * How late a heartbeat may be before it counts as missed. Broker and worker each look at their
+     * clocks at most every {@link #MAX_WAIT_MILLIS}, so a heartbeat sent on time can arrive a
+     * little after one interval of silence; without this allowance such near misses were counted
+     * (and shown in the heartbeats-missed metric) although nothing was wrong.
+     */
+    private final long heartbeatGraceNanos;
+
     private final Backoff backoff;
 
     private ZMQ.Socket socket;
@@ -81,6 +89,7 @@ final class WorkerConnection implements Runnable {
         this.context = context;
         this.stopSignal = stopSignal;
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+        this.heartbeatGraceNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS), this.heartbeatNanos / 2);
         this.backoff = new Backoff(settings.reconnectDelay(), settings.maxReconnectDelay());
     }
 
@@ -161,7 +170,7 @@ final class WorkerConnection implements Runnable {
             }
             else if (this.protocol.heartbeats()) {
                 long silentFor = now - lastHeard;
-                if (silentFor >= this.heartbeatNanos * (missed + 1)) {
+                if (silentFor >= this.heartbeatNanos * (missed + 1) + this.heartbeatGraceNanos) {
                     missed++;
                     this.settings.listener().workerHeartbeatMissed(this.settings.service());
                     if (missed >= this.settings.liveness()) {

@@ -117,6 +117,32 @@ class WorkerGoldenFramesTest {
         assertThat(this.events.count("workerHeartbeatMissed:quiet")).isGreaterThanOrEqualTo(3);
     }
 
+    /**
+     * A broker's heartbeat comes a little after one interval of silence in normal operation (both
+     * sides look at their clocks in steps); only a heartbeat later than the allowance is missed.
+     */
+    @Test
+    void aHeartbeatALittleLateIsNotCountedAsMissed() {
+        RawPeer broker = broker();
+        start(MajordomoWorker.builder(broker.endpoint(), "late", (body) -> body)
+            .heartbeatInterval(Duration.ofMillis(200)).liveness(3));
+        byte[] worker = broker.receive().get(0);
+        for (int i = 0; i < 8; i++) {
+            broker.send(worker, EMPTY, W, new byte[] { 0x04 });
+            // 240 ms of silence from the broker: 40 ms late, within the allowance. Only the worker's
+            // own heartbeats arrive meanwhile; a READY would mean it gave up on this connection.
+            long deadline = System.nanoTime() + Duration.ofMillis(240).toNanos();
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                List<byte[]> message = broker.receive((int) Math.max(1, left / 1_000_000));
+                if (message != null) {
+                    assertThat(describe(message.subList(1, message.size()))).containsExactly("", "MDPW01", "0x04");
+                }
+            }
+        }
+        assertThat(this.events.count("workerHeartbeatMissed:late")).isZero();
+    }
+
     @Test
     void keepsHeartbeatingWhileASlowHandlerRuns() throws Exception {
         RawPeer broker = broker();
