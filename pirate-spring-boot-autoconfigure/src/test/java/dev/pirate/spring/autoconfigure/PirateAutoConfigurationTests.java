@@ -28,8 +28,6 @@ import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.event.ClientOutcome;
 import dev.pirate.event.PirateListener;
-import dev.pirate.spring.MajordomoHandler;
-import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PayloadConverter;
 import dev.pirate.spring.PirateClient;
 import dev.pirate.spring.broker.MajordomoBrokerLifecycle;
@@ -314,24 +312,6 @@ class PirateAutoConfigurationTests {
         @Override
         public int getOrder() {
             return this.order;
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class EchoServiceConfiguration {
-
-        @Bean
-        EchoService echoService() {
-            return new EchoService();
-        }
-    }
-
-    @MajordomoService("echo")
-    static class EchoService {
-
-        @MajordomoHandler
-        String echo(String text) {
-            return text;
         }
     }
 

@@ -10,12 +10,8 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.pirate.broker.MajordomoBroker;
-import dev.pirate.spring.MajordomoHandler;
-import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.BrokerDescriptor;
@@ -24,6 +20,7 @@ import dev.pirate.spring.actuate.endpoint.PirateEndpoint.DirectDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.PirateDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.ServiceDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.WorkerDescriptor;
+import dev.pirate.spring.autoconfigure.EchoServiceConfiguration;
 import dev.pirate.spring.autoconfigure.PirateAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +64,7 @@ class PirateEndpointAutoConfigurationTests {
 
     @Test
     void showsTheBrokerFromItsSnapshotTheLocalWorkersAndTheClient() {
-        this.contextRunner.withUserConfiguration(EchoConfiguration.class)
+        this.contextRunner.withUserConfiguration(EchoServiceConfiguration.class)
             .withPropertyValues("management.endpoints.web.exposure.include=pirate", "pirate.broker.enabled=true",
                     "pirate.broker.bind=tcp://127.0.0.1:*", "pirate.client.direct.billing.endpoint=tcp://127.0.0.1:1",
                     "pirate.client.direct.billing.retries=0")
@@ -110,23 +107,5 @@ class PirateEndpointAutoConfigurationTests {
                 assertThat(pirate.workers()).isEmpty();
                 assertThat(pirate.client()).isNotNull();
             });
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class EchoConfiguration {
-
-        @Bean
-        EchoService echoService() {
-            return new EchoService();
-        }
-    }
-
-    @MajordomoService("echo")
-    static class EchoService {
-
-        @MajordomoHandler
-        String echo(String text) {
-            return text;
-        }
     }
 }

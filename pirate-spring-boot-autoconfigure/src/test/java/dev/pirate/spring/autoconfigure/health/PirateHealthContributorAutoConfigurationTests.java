@@ -16,15 +16,12 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.CallOptions;
 import dev.pirate.client.PirateException;
-import dev.pirate.spring.MajordomoHandler;
-import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.autoconfigure.EchoServiceConfiguration;
 import dev.pirate.spring.autoconfigure.PirateAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,7 +87,7 @@ class PirateHealthContributorAutoConfigurationTests {
 
     @Test
     void brokerIsUpWithItsServicesWorkersAndQueueWhileItsLoopRuns() {
-        this.contextRunner.withUserConfiguration(EchoConfiguration.class)
+        this.contextRunner.withUserConfiguration(EchoServiceConfiguration.class)
             .withPropertyValues("pirate.broker.enabled=true", "pirate.broker.bind=tcp://127.0.0.1:*")
             .run((context) -> {
                 MajordomoBroker broker = context.getBean(MajordomoBroker.class);
@@ -112,7 +109,7 @@ class PirateHealthContributorAutoConfigurationTests {
         MajordomoBroker first = broker("tcp://127.0.0.1:*");
         String endpoint = first.connectEndpoint();
         try {
-            this.contextRunner.withUserConfiguration(EchoConfiguration.class)
+            this.contextRunner.withUserConfiguration(EchoServiceConfiguration.class)
                 .withPropertyValues("pirate.worker.endpoint=" + endpoint, "pirate.worker.heartbeat-interval=100ms",
                         "pirate.worker.liveness=3", "pirate.worker.reconnect-delay=100ms",
                         "pirate.worker.max-reconnect-delay=200ms")
@@ -189,23 +186,5 @@ class PirateHealthContributorAutoConfigurationTests {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> echo(Health workers) {
         return (Map<String, Object>) ((Map<String, Object>) workers.getDetails().get("services")).get("echo");
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class EchoConfiguration {
-
-        @Bean
-        EchoService echoService() {
-            return new EchoService();
-        }
-    }
-
-    @MajordomoService("echo")
-    static class EchoService {
-
-        @MajordomoHandler
-        String echo(String text) {
-            return text;
-        }
     }
 }

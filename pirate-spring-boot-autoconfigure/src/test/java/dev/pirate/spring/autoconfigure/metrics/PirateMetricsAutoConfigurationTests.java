@@ -15,14 +15,11 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.pirate.broker.BrokerSnapshot;
 import dev.pirate.event.PirateListener;
-import dev.pirate.spring.MajordomoHandler;
-import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.autoconfigure.EchoServiceConfiguration;
 import dev.pirate.spring.autoconfigure.PirateAutoConfiguration;
 import dev.pirate.spring.metrics.PirateMetrics;
 
@@ -41,7 +38,7 @@ class PirateMetricsAutoConfigurationTests {
     @Test
     void runWithMeterRegistryShouldRecordBrokerWorkerAndClientThroughTheListenerBean() {
         this.contextRunner.withBean(SimpleMeterRegistry.class)
-            .withUserConfiguration(EchoConfiguration.class)
+            .withUserConfiguration(EchoServiceConfiguration.class)
             .withPropertyValues("pirate.broker.enabled=true", "pirate.broker.bind=tcp://127.0.0.1:*")
             .run((context) -> {
                 assertThat(context).hasSingleBean(PirateMetrics.class);
@@ -116,23 +113,5 @@ class PirateMetricsAutoConfigurationTests {
                     .contains("pirate_worker_requests_seconds_count")
                     .doesNotContain("pirate_worker_requests_seconds_bucket");
             });
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class EchoConfiguration {
-
-        @Bean
-        EchoService echoService() {
-            return new EchoService();
-        }
-    }
-
-    @MajordomoService("echo")
-    static class EchoService {
-
-        @MajordomoHandler
-        String echo(String text) {
-            return text;
-        }
     }
 }
