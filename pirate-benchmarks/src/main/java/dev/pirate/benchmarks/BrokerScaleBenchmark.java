@@ -190,7 +190,10 @@ public class BrokerScaleBenchmark {
 
         /**
          * CPU time of the broker's own thread per request this iteration: receiving, deciding and
-         * sending, Pirate's part of the dispatch. Subclasses publish it as a JMH counter.
+         * sending, Pirate's part of the dispatch. Subclasses publish it as a JMH counter: JMH 1.37
+         * reads {@code @AuxCounters} only from methods declared on the state class itself (moved up
+         * here, the counters vanished from the results), hence the two small forwarding methods in
+         * each fixture.
          */
         double loopCpuMicros() {
             return this.loopThread.microsPer(this.requests);
