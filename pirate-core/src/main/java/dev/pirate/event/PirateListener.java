@@ -123,4 +123,30 @@ public interface PirateListener {
      */
     default void brokerRequestExpired(String service) {
     }
+
+    /**
+     * The broker refused a request instead of queueing it, or dropped one it held (a poison request,
+     * an expired one whose worker died). A Pirate client is told with a refusal reply.
+     * @param reason why, one of a small fixed set of words (see {@code RefusalReason})
+     */
+    default void brokerRequestRefused(String reason) {
+    }
+
+    /**
+     * The broker could not hand a reply to a client and gave up on it.
+     * @param reason why, one of a small fixed set of words
+     */
+    default void brokerReplyDropped(String reason) {
+    }
+
+    // --- any component ---
+
+    /**
+     * A loop thread (broker, queue, worker connection, client I/O) or one of ZeroMQ's I/O threads
+     * died of an error it could not handle; the component has stopped.
+     * @param component the name of the thread or component
+     * @param cause what killed it
+     */
+    default void loopFailed(String component, Throwable cause) {
+    }
 }
