@@ -1,5 +1,9 @@
 package dev.pirate.support;
 
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -19,7 +23,31 @@ public final class Sockets {
      */
     public static final int HANDSHAKE_MILLIS = 1000;
 
+    private static final Logger logger = LoggerFactory.getLogger(Sockets.class);
+
+    private enum IoTrouble {
+        HANDLER_THREW
+    }
+
+    private static final RateLimitedLog<IoTrouble> ioTrouble = new RateLimitedLog<>(logger, RateLimitedLog.Level.ERROR,
+            IoTrouble.class);
+
     private Sockets() {
+    }
+
+    /**
+     * Watches the I/O threads of a context, before its first socket starts them. A thread that dies
+     * (an {@link OutOfMemoryError} while decoding, say) leaves every socket of the context deaf, so
+     * its death is handed to {@code onDeath}, which must stop the component that owns the context.
+     * An exception the I/O thread survives (JeroMQ catches it per event) is logged, rate-limited.
+     * @param context a context with no socket yet
+     * @param onDeath told, on the dying thread, what killed it
+     */
+    public static void watchIoThreads(ZContext context, Consumer<Throwable> onDeath) {
+        context.setUncaughtExceptionHandler((thread, ex) -> onDeath
+                .accept(new IllegalStateException("ZeroMQ I/O thread " + thread.getName() + " died: " + ex, ex)));
+        context.setNotificationExceptionHandler((thread, ex) -> ioTrouble.log(IoTrouble.HANDLER_THREW,
+                "ZeroMQ I/O thread {} survived an exception", thread.getName(), ex));
     }
 
     /**
