@@ -1,6 +1,7 @@
 package dev.pirate.broker;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,21 +18,44 @@ import org.zeromq.ZMQException;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.MdpCommand;
+import dev.pirate.protocol.PirateExtension;
+import dev.pirate.protocol.RefusalReason;
 import dev.pirate.support.ByteKey;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.RateLimitedLog;
 
 /**
  * The state and rules of a Majordomo broker, driven by one thread that owns the ROUTER socket.
  * <p>
- * Per message the work is O(1): workers are found by routing id in a hash map, each service keeps
- * a FIFO of requests and an intrusive least-recently-used list of idle workers. Heartbeats, expiry
- * and clean-up run on a timer from the same thread and are O(workers + services) per interval.
+ * Per message the work is O(1): workers and clients are found by routing id in hash maps, each
+ * service keeps a FIFO of requests and an intrusive least-recently-used list of idle workers.
+ * Heartbeats, expiry and clean-up run on a timer from the same thread and are O(workers +
+ * services) per interval.
+ * <p>
+ * Everything a peer can make the broker hold is bounded ({@link BrokerLimits}): requests per
+ * service, bytes of requests and undelivered replies, requests per client, service names, and how
+ * often a request outlives the worker that held it. A request the broker will not take, or cannot
+ * complete, is answered with a PX/1 refusal when its client negotiated that extension
+ * ({@code docs/rfc/px-1.md}); a foreign client gets MDP/0.1 behaviour. A reply whose client's pipe
+ * is full waits in that client's backlog instead of being dropped.
  */
 final class BrokerEngine {
 
     private static final Logger logger = LoggerFactory.getLogger(BrokerEngine.class);
 
-    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
+    /** What a refusal costs while it waits in a backlog: its frames and the entry. */
+    private static final long REFUSAL_BYTES = 256;
+
+    private static final int SENT = 0;
+
+    private static final int PIPE_FULL = 1;
+
+    private static final int PEER_GONE = 2;
+
+    /** Events of the broker's own making that can repeat as often as peers make them. */
+    private enum Notice {
+        WORKER_EXPIRED, REFUSED, REPLY_TOO_LARGE, REPLY_DROPPED
+    }
 
     private final ZMQ.Socket socket;
 
@@ -39,17 +63,23 @@ final class BrokerEngine {
 
     private final long workerLifetimeNanos;
 
-    private final long requestExpiryNanos;
+    private final BrokerLimits limits;
 
     private final Map<ByteKey, WorkerEntry> workers = new HashMap<>();
 
     private final Map<ByteKey, ServiceEntry> services = new HashMap<>();
 
+    private final Map<ByteKey, ClientEntry> clients = new HashMap<>();
+
+    private final ArrayDeque<ClientEntry> backlogged = new ArrayDeque<>();
+
     private final ByteKey lookup = ByteKey.forLookup();
 
-    private final long[] lastLoggedNanos = new long[InvalidReason.values().length];
+    private final RateLimitedLog<InvalidReason> invalidLog = new RateLimitedLog<>(logger, RateLimitedLog.Level.WARN,
+            InvalidReason.class);
 
-    private final long[] suppressedLogs = new long[InvalidReason.values().length];
+    private final RateLimitedLog<Notice> noticeLog = new RateLimitedLog<>(logger, RateLimitedLog.Level.INFO,
+            Notice.class);
 
     private long workersExpired;
 
@@ -57,12 +87,18 @@ final class BrokerEngine {
 
     private long requestsExpired;
 
-    BrokerEngine(ZMQ.Socket socket, PirateListener listener, long heartbeatNanos, int liveness,
-            long requestExpiryNanos) {
+    private long requestsRefused;
+
+    private long repliesDropped;
+
+    /** Bytes of requests held and of replies and refusals waiting in backlogs. */
+    private long heldBytes;
+
+    BrokerEngine(ZMQ.Socket socket, PirateListener listener, long heartbeatNanos, int liveness, BrokerLimits limits) {
         this.socket = socket;
         this.listener = listener;
         this.workerLifetimeNanos = heartbeatNanos * liveness;
-        this.requestExpiryNanos = requestExpiryNanos;
+        this.limits = limits;
     }
 
     /**
@@ -72,12 +108,8 @@ final class BrokerEngine {
      */
     void onMessage(FrameBuffer frames, long now) {
         byte[] sender = frames.get(0);
-        if (frames.isOversized()) {
-            reject(sender, InvalidReason.OVERSIZED, isWorkerMessage(frames));
-            return;
-        }
         if (frames.size() < 3 || frames.get(1).length != 0) {
-            reject(sender, InvalidReason.BAD_HEADER, false);
+            reject(sender, frames.isOversized() ? InvalidReason.OVERSIZED : InvalidReason.BAD_HEADER, false);
             return;
         }
         byte[] header = frames.get(2);
@@ -88,19 +120,33 @@ final class BrokerEngine {
             onWorkerMessage(frames, sender, now);
         }
         else {
-            reject(sender, InvalidReason.BAD_HEADER, false);
+            reject(sender, frames.isOversized() ? InvalidReason.OVERSIZED : InvalidReason.BAD_HEADER, false);
         }
-    }
-
-    private static boolean isWorkerMessage(FrameBuffer frames) {
-        return frames.size() >= 3 && Mdp.is(frames.get(2), Mdp.WORKER_HEADER);
     }
 
     // --- clients ---
 
     private void onClientMessage(FrameBuffer frames, byte[] client, long now) {
-        if (frames.size() < 5) {
+        boolean pirate = frames.size() > 4 && PirateExtension.isPxFrame(frames.get(4));
+        if (frames.isOverBudget()) {
+            refuseAtIntake(client, frames.size() > 3 ? frames.get(3) : Mdp.EMPTY, pirate, RefusalReason.OVERLOADED,
+                    "The broker holds too much unread input to take this request now");
+            return;
+        }
+        if (frames.isOversized()) {
+            reject(client, InvalidReason.OVERSIZED, false);
+            if (pirate) {
+                refuseAtIntake(client, frames.get(3), RefusalReason.TOO_LARGE, "The request is over the broker's limit of "
+                        + this.limits.maxMessageSize() + " bytes and " + this.limits.maxFrames() + " frames");
+            }
+            return;
+        }
+        int bodyStart = pirate ? 5 : 4;
+        if (frames.size() <= bodyStart) {
             reject(client, InvalidReason.MISSING_FRAMES, false);
+            if (pirate) {
+                refuseAtIntake(client, frames.get(3), RefusalReason.BAD_REQUEST, "A request needs a body frame");
+            }
             return;
         }
         byte[] serviceFrame = frames.get(3);
@@ -108,27 +154,72 @@ final class BrokerEngine {
             reject(client, InvalidReason.BAD_SERVICE, false);
             return;
         }
-        if (startsWithMmi(serviceFrame)) {
-            answerMmi(frames, client, serviceFrame);
+        if (pirate && !PirateExtension.isWellFormed(frames.get(4))) {
+            reject(client, InvalidReason.BAD_EXTENSION, false);
+            refuseAtIntake(client, serviceFrame, RefusalReason.BAD_REQUEST, "Malformed PX frame");
             return;
         }
-        ServiceEntry service = serviceFor(serviceFrame);
-        service.requests.addLast(new PendingRequest(client, frames.copyFrom(4), now));
+        if (startsWithMmi(serviceFrame)) {
+            answerMmi(frames, client, serviceFrame, bodyStart);
+            return;
+        }
+        ServiceEntry service = this.services.get(this.lookup.wrap(serviceFrame));
+        if (service == null && this.services.size() >= this.limits.maxServices()) {
+            refuseAtIntake(client, serviceFrame, pirate, RefusalReason.TOO_MANY_SERVICES,
+                    "The broker knows " + this.limits.maxServices() + " services, its limit");
+            return;
+        }
+        if (service != null && service.requests.size() >= this.limits.maxQueuedRequests()) {
+            refuseAtIntake(client, serviceFrame, pirate, RefusalReason.OVERLOADED, "Service '" + service.name + "' has "
+                    + this.limits.maxQueuedRequests() + " requests waiting, its limit");
+            return;
+        }
+        ClientEntry entry = this.clients.get(this.lookup.wrap(client));
+        if (entry != null && entry.outstanding >= this.limits.maxClientRequests()) {
+            refuseAtIntake(client, serviceFrame, pirate, RefusalReason.OVERLOADED, "This connection has "
+                    + this.limits.maxClientRequests() + " requests in the broker, its limit");
+            return;
+        }
+        byte[][] body = frames.copyFrom(bodyStart);
+        long bytes = PendingRequest.chargeOf(body);
+        if (this.heldBytes + bytes > this.limits.maxQueuedBytes()) {
+            refuseAtIntake(client, serviceFrame, pirate, RefusalReason.OVERLOADED,
+                    "The broker holds " + this.heldBytes + " bytes of requests, its limit is " + this.limits.maxQueuedBytes());
+            return;
+        }
+        if (service == null) {
+            service = newService(serviceFrame);
+        }
+        if (entry == null) {
+            entry = new ClientEntry(ByteKey.copyOf(client));
+            this.clients.put(entry.identity, entry);
+        }
+        PendingRequest request = new PendingRequest(entry, body, now, pirate);
+        entry.outstanding++;
+        this.heldBytes += request.bytes;
+        service.requests.addLast(request);
         this.listener.brokerRequest(service.name);
         dispatch(service);
         this.listener.brokerQueueLength(service.name, service.requests.size());
     }
 
-    private void answerMmi(FrameBuffer frames, byte[] client, byte[] serviceFrame) {
-        byte[] answer;
+    private void answerMmi(FrameBuffer frames, byte[] client, byte[] serviceFrame, int bodyStart) {
+        byte[][] answer;
         if (Mdp.is(serviceFrame, Mdp.MMI_SERVICE_FRAME)) {
-            ServiceEntry asked = frames.size() == 5 ? this.services.get(this.lookup.wrap(frames.get(4))) : null;
-            answer = (asked != null && asked.workers > 0) ? Mdp.MMI_FOUND : Mdp.MMI_NOT_FOUND;
+            // RFC 8: the first body frame names the service; frames after it are not part of the name.
+            ServiceEntry asked = this.services.get(this.lookup.wrap(frames.get(bodyStart)));
+            answer = new byte[][] { (asked != null && asked.workers > 0) ? Mdp.MMI_FOUND : Mdp.MMI_NOT_FOUND };
+        }
+        else if (Mdp.is(serviceFrame, PirateExtension.MMI_PIRATE_FRAME)
+                && Arrays.equals(frames.get(bodyStart), PirateExtension.VERSION)) {
+            answer = new byte[][] { Mdp.MMI_FOUND, PirateExtension.VERSION };
         }
         else {
-            answer = Mdp.MMI_NOT_IMPLEMENTED;
+            answer = new byte[][] { Mdp.MMI_NOT_IMPLEMENTED };
         }
-        sendToClient(client, serviceFrame, answer);
+        if (trySend(client, serviceFrame, answer) == PIPE_FULL) {
+            dropReply("client-pipe-full", "MMI answer to {} dropped: its pipe is full", client);
+        }
     }
 
     private static boolean startsWithMmi(byte[] serviceFrame) {
@@ -136,12 +227,9 @@ final class BrokerEngine {
                 && serviceFrame[3] == '.';
     }
 
-    private ServiceEntry serviceFor(byte[] nameFrame) {
-        ServiceEntry service = this.services.get(this.lookup.wrap(nameFrame));
-        if (service == null) {
-            service = new ServiceEntry(new String(nameFrame, StandardCharsets.US_ASCII), nameFrame);
-            this.services.put(ByteKey.copyOf(nameFrame), service);
-        }
+    private ServiceEntry newService(byte[] nameFrame) {
+        ServiceEntry service = new ServiceEntry(new String(nameFrame, StandardCharsets.US_ASCII), nameFrame.clone());
+        this.services.put(ByteKey.copyOf(nameFrame), service);
         return service;
     }
 
@@ -149,7 +237,7 @@ final class BrokerEngine {
 
     private void onWorkerMessage(FrameBuffer frames, byte[] sender, long now) {
         if (frames.size() < 4) {
-            reject(sender, InvalidReason.MISSING_FRAMES, true);
+            reject(sender, frames.isOversized() ? InvalidReason.OVERSIZED : InvalidReason.MISSING_FRAMES, true);
             return;
         }
         MdpCommand command = MdpCommand.fromFrame(frames.get(3));
@@ -158,13 +246,27 @@ final class BrokerEngine {
             reject(sender, InvalidReason.UNKNOWN_COMMAND, true);
             return;
         }
+        if (frames.isOversized()) {
+            if (command == MdpCommand.REPLY && isReplyToHeldRequest(frames, worker)) {
+                onReplyNotKept(worker, frames.isOverBudget(), now);
+            }
+            else {
+                reject(sender, InvalidReason.OVERSIZED, true);
+            }
+            return;
+        }
         switch (command) {
             case READY -> onReady(frames, sender, worker, now);
             case REPLY -> onReply(frames, sender, worker, now);
             case HEARTBEAT -> onHeartbeat(frames, sender, worker, now);
-            case DISCONNECT -> onDisconnect(frames, sender, worker);
+            case DISCONNECT -> onDisconnect(worker);
             case REQUEST -> reject(sender, InvalidReason.UNEXPECTED_COMMAND, true);
         }
+    }
+
+    private static boolean isReplyToHeldRequest(FrameBuffer frames, WorkerEntry worker) {
+        return worker != null && worker.request != null && frames.size() >= 6 && frames.get(5).length == 0
+                && Arrays.equals(frames.get(4), worker.request.client.identity.bytes());
     }
 
     private void onReady(FrameBuffer frames, byte[] sender, WorkerEntry known, long now) {
@@ -185,7 +287,14 @@ final class BrokerEngine {
             reject(sender, InvalidReason.RESERVED_SERVICE, true);
             return;
         }
-        ServiceEntry service = serviceFor(serviceFrame);
+        ServiceEntry service = this.services.get(this.lookup.wrap(serviceFrame));
+        if (service == null) {
+            if (this.services.size() >= this.limits.maxServices()) {
+                reject(sender, InvalidReason.TOO_MANY_SERVICES, true);
+                return;
+            }
+            service = newService(serviceFrame);
+        }
         WorkerEntry worker = new WorkerEntry(ByteKey.copyOf(sender), service);
         worker.expiresAtNanos = now + this.workerLifetimeNanos;
         this.workers.put(worker.identity, worker);
@@ -206,19 +315,51 @@ final class BrokerEngine {
             reject(sender, InvalidReason.MISSING_FRAMES, true);
             return;
         }
-        byte[] client = frames.get(4);
-        if (!Arrays.equals(client, worker.request.client)) {
+        PendingRequest request = worker.request;
+        if (!Arrays.equals(frames.get(4), request.client.identity.bytes())) {
             reject(sender, InvalidReason.UNEXPECTED_COMMAND, true);
             return;
         }
         ServiceEntry service = worker.service;
-        worker.request = null;
-        worker.expiresAtNanos = now + this.workerLifetimeNanos;
+        finish(worker, now);
         service.served++;
-        forwardReply(frames, client, service);
+        forwardReply(frames, request, service);
         service.addIdle(worker);
         dispatch(service);
         this.listener.brokerQueueLength(service.name, service.requests.size());
+    }
+
+    /**
+     * The worker answered, but the broker could not keep the reply (over the size limit, or past the
+     * inbound budget): the client is told, the worker stays, and the request is not handed to another
+     * worker, whose reply would be as large.
+     */
+    private void onReplyNotKept(WorkerEntry worker, boolean overBudget, long now) {
+        PendingRequest request = worker.request;
+        ServiceEntry service = worker.service;
+        finish(worker, now);
+        this.repliesDropped++;
+        this.listener.brokerReplyDropped(overBudget ? "over-budget" : "too-large");
+        this.noticeLog.log(Notice.REPLY_TOO_LARGE, "Reply of a worker of '{}' not kept ({}); the client is refused "
+                + "instead", service.name, overBudget ? "inbound budget exhausted" : "over the size limit");
+        if (overBudget) {
+            answerWithRefusal(request, service, RefusalReason.OVERLOADED, "The broker held too much unread input to "
+                    + "keep the reply of service '" + service.name + "'");
+        }
+        else {
+            answerWithRefusal(request, service, RefusalReason.REPLY_TOO_LARGE, "The reply of service '" + service.name
+                    + "' is over the broker's limit of " + this.limits.maxMessageSize() + " bytes");
+        }
+        service.addIdle(worker);
+        dispatch(service);
+        this.listener.brokerQueueLength(service.name, service.requests.size());
+    }
+
+    /** Takes the worker's request off it: the request is answered (or refused) by the caller. */
+    private void finish(WorkerEntry worker, long now) {
+        this.heldBytes -= worker.request.bytes;
+        worker.request = null;
+        worker.expiresAtNanos = now + this.workerLifetimeNanos;
     }
 
     private void onHeartbeat(FrameBuffer frames, byte[] sender, WorkerEntry worker, long now) {
@@ -233,12 +374,12 @@ final class BrokerEngine {
         worker.expiresAtNanos = now + this.workerLifetimeNanos;
     }
 
-    private void onDisconnect(FrameBuffer frames, byte[] sender, WorkerEntry worker) {
+    private void onDisconnect(WorkerEntry worker) {
         if (worker == null) {
             return;
         }
         logger.debug("Worker {} of '{}' disconnected", worker.identity, worker.service.name);
-        forget(worker);
+        forget(worker, System.nanoTime());
     }
 
     // --- dispatch ---
@@ -249,55 +390,203 @@ final class BrokerEngine {
             PendingRequest request = service.requests.pollFirst();
             if (sendRequest(worker, request)) {
                 worker.request = request;
+                request.deliveries++;
             }
             else {
                 // The worker's connection is gone (ROUTER_MANDATORY told us): keep the request.
                 service.requests.addFirst(request);
                 logger.debug("Worker {} of '{}' is unreachable; forgetting it", worker.identity, service.name);
-                forget(worker);
+                forget(worker, System.nanoTime());
             }
         }
     }
 
     private boolean sendRequest(WorkerEntry worker, PendingRequest request) {
-        if (!sendFirst(worker.identity.bytes())) {
+        if (sendFirst(worker.identity.bytes()) != SENT) {
             return false;
         }
         this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
         this.socket.send(MdpCommand.REQUEST.frame(), ZMQ.SNDMORE);
-        this.socket.send(request.client, ZMQ.SNDMORE);
+        this.socket.send(request.client.identity.bytes(), ZMQ.SNDMORE);
         this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
-        byte[][] body = request.body;
-        for (int i = 0; i < body.length; i++) {
-            this.socket.send(body[i], (i < body.length - 1) ? ZMQ.SNDMORE : 0);
-        }
+        sendBody(request.body);
         return true;
     }
 
-    private void forwardReply(FrameBuffer frames, byte[] client, ServiceEntry service) {
-        if (!sendFirst(client)) {
-            logger.debug("Client {} of '{}' left before its reply", FrameBuffer.hex(client), service.name);
-            return;
+    private void sendBody(byte[][] body) {
+        for (int i = 0; i < body.length; i++) {
+            this.socket.send(body[i], (i < body.length - 1) ? ZMQ.SNDMORE : 0);
         }
-        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
-        this.socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
-        this.socket.send(service.nameFrame, ZMQ.SNDMORE);
-        frames.sendFrom(this.socket, 6);
     }
 
-    private void sendToClient(byte[] client, byte[] serviceFrame, byte[] body) {
-        if (!sendFirst(client)) {
+    // --- replies and refusals to clients ---
+
+    private void forwardReply(FrameBuffer frames, PendingRequest request, ServiceEntry service) {
+        ClientEntry client = request.client;
+        if (client.backlog.isEmpty()) {
+            int sent = sendFirst(client.identity.bytes());
+            if (sent == SENT) {
+                this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+                this.socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
+                this.socket.send(service.nameFrame, ZMQ.SNDMORE);
+                frames.sendFrom(this.socket, 6);
+                answered(client);
+                return;
+            }
+            if (sent == PEER_GONE) {
+                logger.debug("Client {} of '{}' left before its reply", client.identity, service.name);
+                answered(client);
+                return;
+            }
+        }
+        byte[][] body = frames.copyFrom(6);
+        toBacklog(client, new ClientEntry.Unsent(service.nameFrame, body, PendingRequest.chargeOf(body), true));
+    }
+
+    /** Answers an accepted request with a refusal if its client speaks PX/1, else lets it go. */
+    private void answerWithRefusal(PendingRequest request, ServiceEntry service, RefusalReason reason, String text) {
+        this.requestsRefused++;
+        this.listener.brokerRequestRefused(reason.word());
+        ClientEntry client = request.client;
+        if (!request.pirateClient) {
+            answered(client);
             return;
         }
-        this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
-        this.socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
-        this.socket.send(serviceFrame, ZMQ.SNDMORE);
-        this.socket.send(body, 0);
+        byte[][] body = PirateExtension.refusalBody(reason, text);
+        if (client.backlog.isEmpty()) {
+            int sent = trySend(client.identity.bytes(), service.nameFrame, body);
+            if (sent != PIPE_FULL) {
+                answered(client);
+                return;
+            }
+        }
+        toBacklog(client, new ClientEntry.Unsent(service.nameFrame, body, REFUSAL_BYTES, true));
+    }
+
+    private void refuseAtIntake(byte[] client, byte[] serviceFrame, RefusalReason reason, String text) {
+        refuseAtIntake(client, serviceFrame, true, reason, text);
+    }
+
+    /** Refuses a request the broker did not take: counted always, told to a PX/1 client. */
+    private void refuseAtIntake(byte[] client, byte[] serviceFrame, boolean pirate, RefusalReason reason, String text) {
+        this.requestsRefused++;
+        this.listener.brokerRequestRefused(reason.word());
+        this.noticeLog.log(Notice.REFUSED, "Refused a request from {}: {}: {}", FrameBuffer.hex(client), reason.word(),
+                text);
+        if (!pirate) {
+            return;
+        }
+        byte[][] body = PirateExtension.refusalBody(reason, text);
+        ClientEntry entry = this.clients.get(this.lookup.wrap(client));
+        if (entry == null || entry.backlog.isEmpty()) {
+            if (trySend(client, serviceFrame, body) != PIPE_FULL) {
+                return;
+            }
+        }
+        if (this.heldBytes + REFUSAL_BYTES > this.limits.maxQueuedBytes() + this.limits.refusalReserveBytes()) {
+            dropReply("over-limit", "Refusal to {} dropped: its pipe is full and the broker's byte limit is reached",
+                    client);
+            return;
+        }
+        if (entry == null) {
+            entry = new ClientEntry(ByteKey.copyOf(client));
+            this.clients.put(entry.identity, entry);
+        }
+        toBacklog(entry, new ClientEntry.Unsent(serviceFrame.clone(), body, REFUSAL_BYTES, false));
+    }
+
+    private void toBacklog(ClientEntry client, ClientEntry.Unsent message) {
+        client.backlog.addLast(message);
+        this.heldBytes += message.bytes();
+        if (!client.backlogged) {
+            client.backlogged = true;
+            this.backlogged.addLast(client);
+        }
+    }
+
+    /** An accepted request of the client got its answer (or its client is gone). */
+    private void answered(ClientEntry client) {
+        client.outstanding--;
+        forgetIfUnused(client);
+    }
+
+    private void forgetIfUnused(ClientEntry client) {
+        if (client.isUnused()) {
+            this.clients.remove(client.identity);
+        }
+    }
+
+    /**
+     * Tells whether some client's pipe was full and replies wait for room.
+     * @return {@code true} if {@link #flushBacklogs()} has work
+     */
+    boolean hasBacklog() {
+        return !this.backlogged.isEmpty();
+    }
+
+    /**
+     * Hands waiting replies to clients whose pipes have room again, in order; a client whose pipe is
+     * still full keeps the rest. O(clients with a backlog), and called only while there are some.
+     */
+    void flushBacklogs() {
+        for (int n = this.backlogged.size(); n > 0; n--) {
+            ClientEntry client = this.backlogged.pollFirst();
+            ClientEntry.Unsent next;
+            int sent = SENT;
+            while (sent == SENT && (next = client.backlog.peekFirst()) != null) {
+                sent = trySend(client.identity.bytes(), next.serviceFrame(), next.body());
+                if (sent != PIPE_FULL) {
+                    client.backlog.pollFirst();
+                    this.heldBytes -= next.bytes();
+                    if (next.answersRequest()) {
+                        client.outstanding--;
+                    }
+                }
+            }
+            if (sent == PEER_GONE) {
+                dropBacklog(client);
+            }
+            if (client.backlog.isEmpty()) {
+                client.backlogged = false;
+                forgetIfUnused(client);
+            }
+            else {
+                this.backlogged.addLast(client);
+            }
+        }
+    }
+
+    private void dropBacklog(ClientEntry client) {
+        ClientEntry.Unsent gone;
+        while ((gone = client.backlog.pollFirst()) != null) {
+            this.heldBytes -= gone.bytes();
+            if (gone.answersRequest()) {
+                client.outstanding--;
+            }
+        }
+        logger.debug("Client {} left with replies waiting for it", client.identity);
+    }
+
+    private void dropReply(String reason, String format, byte[] client) {
+        this.repliesDropped++;
+        this.listener.brokerReplyDropped(reason);
+        this.noticeLog.log(Notice.REPLY_DROPPED, format, FrameBuffer.hex(client));
+    }
+
+    private int trySend(byte[] client, byte[] serviceFrame, byte[][] body) {
+        int sent = sendFirst(client);
+        if (sent == SENT) {
+            this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+            this.socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
+            this.socket.send(serviceFrame, ZMQ.SNDMORE);
+            sendBody(body);
+        }
+        return sent;
     }
 
     private void sendCommand(byte[] worker, MdpCommand command) {
-        if (!sendFirst(worker)) {
+        if (sendFirst(worker) != SENT) {
             return;
         }
         this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
@@ -306,31 +595,54 @@ final class BrokerEngine {
     }
 
     /**
-     * Sends the routing frame of a message. With ROUTER_MANDATORY an unknown peer raises
-     * EHOSTUNREACH and a full pipe answers EAGAIN (the send is non-blocking, so one slow peer cannot
-     * stall the broker); either way nothing has been queued and the caller skips the message.
+     * Sends the routing frame of a message without blocking. With ROUTER_MANDATORY an unknown peer
+     * raises EHOSTUNREACH and a full pipe answers EAGAIN; either way nothing has been queued and the
+     * caller skips (or keeps) the message. Once the first frame is accepted the rest cannot block.
      */
-    private boolean sendFirst(byte[] identity) {
+    private int sendFirst(byte[] identity) {
         try {
-            return this.socket.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT);
+            return this.socket.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT) ? SENT : PIPE_FULL;
         }
         catch (ZMQException ex) {
-            return false;
+            return PEER_GONE;
         }
     }
 
-    private void forget(WorkerEntry worker) {
+    /**
+     * Forgets a worker. At-least-once: a request it held goes back to the front of the queue,
+     * unless workers died holding it too often (a poison request) or it is past its expiry.
+     */
+    private void forget(WorkerEntry worker, long now) {
         ServiceEntry service = worker.service;
         service.removeIdle(worker);
         this.workers.remove(worker.identity);
         service.workers--;
-        if (worker.request != null) {
-            // At-least-once: the request goes back to the front for the next worker.
-            service.requests.addFirst(worker.request);
-            worker.request = null;
-            dispatch(service);
-            this.listener.brokerQueueLength(service.name, service.requests.size());
+        PendingRequest request = worker.request;
+        if (request == null) {
+            return;
         }
+        worker.request = null;
+        if (request.deliveries > this.limits.maxRedeliveries()) {
+            this.heldBytes -= request.bytes;
+            answerWithRefusal(request, service, RefusalReason.POISON, "Workers of service '" + service.name + "' died "
+                    + request.deliveries + " times holding this request; it is dropped");
+        }
+        else if (now - request.queuedAtNanos > this.limits.requestExpiryNanos()) {
+            this.heldBytes -= request.bytes;
+            expired(request, service);
+        }
+        else {
+            service.requests.addFirst(request);
+            dispatch(service);
+        }
+        this.listener.brokerQueueLength(service.name, service.requests.size());
+    }
+
+    private void expired(PendingRequest request, ServiceEntry service) {
+        this.requestsExpired++;
+        this.listener.brokerRequestExpired(service.name);
+        answerWithRefusal(request, service, RefusalReason.EXPIRED, "The request waited longer than the broker's "
+                + "request expiry for a worker of service '" + service.name + "'");
     }
 
     // --- errors ---
@@ -338,30 +650,15 @@ final class BrokerEngine {
     private void reject(byte[] sender, InvalidReason reason, boolean worker) {
         this.invalidMessages++;
         this.listener.brokerMessageDropped(reason.tag());
-        logRejection(sender, reason);
+        this.invalidLog.log(reason, "Dropped invalid message from peer {}: {}", FrameBuffer.hex(sender), reason.tag());
         if (worker) {
             WorkerEntry known = this.workers.get(this.lookup.wrap(sender));
             if (known != null) {
-                forget(known);
+                forget(known, System.nanoTime());
             }
             sendCommand(sender, MdpCommand.DISCONNECT);
             this.listener.brokerDisconnectSent(reason.tag());
         }
-    }
-
-    private void logRejection(byte[] sender, InvalidReason reason) {
-        // One line per reason per second at most, so a flood of junk cannot flood the log too.
-        int i = reason.ordinal();
-        long now = System.nanoTime();
-        if (this.lastLoggedNanos[i] != 0 && now - this.lastLoggedNanos[i] < LOG_INTERVAL_NANOS) {
-            this.suppressedLogs[i]++;
-            return;
-        }
-        long suppressed = this.suppressedLogs[i];
-        this.lastLoggedNanos[i] = now;
-        this.suppressedLogs[i] = 0;
-        logger.warn("Dropped invalid message from peer {}: {}{}", FrameBuffer.hex(sender), reason.tag(),
-                (suppressed > 0) ? " (" + suppressed + " more since the last report)" : "");
     }
 
     // --- timers ---
@@ -388,12 +685,12 @@ final class BrokerEngine {
         }
         if (expired != null) {
             for (WorkerEntry worker : expired) {
-                logger.info("Worker {} of '{}' silent for too long; forgetting it", worker.identity,
-                        worker.service.name);
+                this.noticeLog.log(Notice.WORKER_EXPIRED, "Worker {} of '{}' silent for too long; forgetting it",
+                        worker.identity, worker.service.name);
                 this.workersExpired++;
                 this.listener.brokerWorkerExpired(worker.service.name);
                 sendCommand(worker.identity.bytes(), MdpCommand.DISCONNECT);
-                forget(worker);
+                forget(worker, now);
             }
         }
         expireRequests(now);
@@ -405,10 +702,10 @@ final class BrokerEngine {
             ServiceEntry service = it.next();
             int before = service.requests.size();
             while (!service.requests.isEmpty()
-                    && now - service.requests.peekFirst().queuedAtNanos > this.requestExpiryNanos) {
-                service.requests.pollFirst();
-                this.requestsExpired++;
-                this.listener.brokerRequestExpired(service.name);
+                    && now - service.requests.peekFirst().queuedAtNanos > this.limits.requestExpiryNanos()) {
+                PendingRequest request = service.requests.pollFirst();
+                this.heldBytes -= request.bytes;
+                expired(request, service);
             }
             if (service.requests.size() != before) {
                 this.listener.brokerQueueLength(service.name, service.requests.size());
@@ -441,6 +738,6 @@ final class BrokerEngine {
         }
         list.sort(Comparator.comparing(BrokerSnapshot.Service::name));
         return new BrokerSnapshot(true, endpoints, List.copyOf(list), this.workersExpired, this.invalidMessages,
-                this.requestsExpired);
+                this.requestsExpired, this.requestsRefused, this.repliesDropped, this.heldBytes, this.clients.size());
     }
 }

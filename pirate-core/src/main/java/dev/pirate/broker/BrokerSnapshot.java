@@ -11,13 +11,20 @@ import java.util.List;
  * @param services one entry per known service, sorted by name
  * @param workersExpired workers forgotten for silence since start
  * @param invalidMessages messages dropped as invalid since start
- * @param requestsExpired queued requests dropped after the request expiry since start
+ * @param requestsExpired requests dropped after the request expiry since start
+ * @param requestsRefused requests refused or dropped by a limit (see {@code RefusalReason}) since start
+ * @param repliesDropped replies the broker gave up on (over the size limit, or no room left to wait for
+ *        a client that does not read) since start
+ * @param heldBytes bytes of requests and undelivered replies the broker holds now
+ * @param clients client connections with requests or replies in the broker now
  */
 public record BrokerSnapshot(boolean running, List<String> endpoints, List<Service> services, long workersExpired,
-        long invalidMessages, long requestsExpired) {
+        long invalidMessages, long requestsExpired, long requestsRefused, long repliesDropped, long heldBytes,
+        int clients) {
 
     /** The snapshot of a broker that has not started. */
-    public static final BrokerSnapshot NOT_RUNNING = new BrokerSnapshot(false, List.of(), List.of(), 0, 0, 0);
+    public static final BrokerSnapshot NOT_RUNNING = new BrokerSnapshot(false, List.of(), List.of(), 0, 0, 0, 0, 0, 0,
+            0);
 
     /**
      * One service.

@@ -26,7 +26,13 @@ public enum InvalidReason {
     UNEXPECTED_COMMAND,
 
     /** A worker tried to offer one of the broker's own {@code mmi.} services. */
-    RESERVED_SERVICE;
+    RESERVED_SERVICE,
+
+    /** A client's PX frame (Pirate's extension, {@code docs/rfc/px-1.md}) was malformed. */
+    BAD_EXTENSION,
+
+    /** A worker offered a new service while the broker's table of services was full. */
+    TOO_MANY_SERVICES;
 
     /**
      * Returns the lower-case tag value.

@@ -12,9 +12,11 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
+import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.InboundBudget;
 import dev.pirate.support.LoopThread;
 import dev.pirate.support.Sockets;
 
@@ -27,6 +29,12 @@ import dev.pirate.support.Sockets;
  * }
  * }</pre>
  * Binding to {@code tcp://127.0.0.1:*} picks a free port; {@link #endpoints()} tells which.
+ * <p>
+ * Everything a peer can make the broker hold has a limit (see the builder), sized by default from
+ * the JVM's maximum heap so that a default broker cannot exhaust it. A broker that cannot go on
+ * (its loop or a ZeroMQ I/O thread died, for example of an {@link OutOfMemoryError}) stops: it
+ * logs the cause at ERROR, tells the listener ({@link PirateListener#loopFailed}), reports
+ * {@link #isRunning()} {@code false} and keeps the cause for {@link #failure()}.
  */
 public final class MajordomoBroker implements AutoCloseable {
 
@@ -36,6 +44,9 @@ public final class MajordomoBroker implements AutoCloseable {
     private static final long MAX_WAIT_MILLIS = 100;
 
     private static final long SNAPSHOT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Wait for a message while some client's replies wait for room in its pipe. */
+    private static final int BACKLOG_WAIT_MILLIS = 1;
 
     private final Builder settings;
 
@@ -50,6 +61,7 @@ public final class MajordomoBroker implements AutoCloseable {
     private MajordomoBroker(Builder settings) {
         this.settings = settings;
         this.context = new ZContext(settings.ioThreads);
+        Sockets.watchIoThreads(this.context, this.loop::fail);
     }
 
     /**
@@ -65,7 +77,8 @@ public final class MajordomoBroker implements AutoCloseable {
      * @throws IllegalStateException if an endpoint cannot be bound, or the broker was started before
      */
     public void start() {
-        this.loop.start(this.settings.threadName, this::run);
+        this.loop.start(this.settings.threadName, this::run,
+                (cause) -> this.settings.listener.loopFailed(this.settings.threadName, cause));
     }
 
     private void run() {
@@ -82,7 +95,7 @@ public final class MajordomoBroker implements AutoCloseable {
         }
         finally {
             this.snapshot = BrokerSnapshot.NOT_RUNNING;
-            this.context.close();
+            Sockets.close(this.context);
         }
     }
 
@@ -90,6 +103,7 @@ public final class MajordomoBroker implements AutoCloseable {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.ROUTER);
         socket.setRouterMandatory(true);
         socket.setMaxMsgSize(this.settings.maxMessageSize);
+        socket.setMsgAllocator(new InboundBudget(this.settings.maxInboundBytes, this.settings.maxMessageSize));
         socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval.toMillis()));
         List<String> bound = new ArrayList<>();
         for (String endpoint : this.settings.endpoints) {
@@ -103,7 +117,7 @@ public final class MajordomoBroker implements AutoCloseable {
     private void loop(ZMQ.Socket socket) {
         long heartbeatNanos = this.settings.heartbeatInterval.toNanos();
         BrokerEngine engine = new BrokerEngine(socket, this.settings.listener, heartbeatNanos, this.settings.liveness,
-                this.settings.requestExpiry.toNanos());
+                this.settings.limits());
         FrameBuffer frames = new FrameBuffer(this.settings.maxMessageSize, this.settings.maxFrames);
         long now = System.nanoTime();
         long nextHeartbeat = now + heartbeatNanos;
@@ -111,11 +125,20 @@ public final class MajordomoBroker implements AutoCloseable {
         logger.info("Majordomo broker serving on {}", this.endpoints);
         this.snapshot = engine.snapshot(this.endpoints);
         this.loop.serving();
+        int waitMillis = socket.getReceiveTimeOut();
+        boolean waitingShort = false;
         while (this.loop.isRunning()) {
             boolean received = frames.receive(socket);
             now = System.nanoTime();
             if (received) {
                 engine.onMessage(frames, now);
+            }
+            if (engine.hasBacklog()) {
+                engine.flushBacklogs();
+            }
+            if (engine.hasBacklog() != waitingShort) {
+                waitingShort = !waitingShort;
+                socket.setReceiveTimeOut(waitingShort ? BACKLOG_WAIT_MILLIS : waitMillis);
             }
             if (now - nextHeartbeat >= 0) {
                 engine.onHeartbeatTick(now);
@@ -167,13 +190,21 @@ public final class MajordomoBroker implements AutoCloseable {
     }
 
     /**
+     * Returns what stopped the broker, if it failed.
+     * @return the cause, or {@code null} while it runs or after a normal stop
+     */
+    public Throwable failure() {
+        return this.loop.failure();
+    }
+
+    /**
      * Stops the loop: sends DISCONNECT to every worker, closes the socket and the context. Returns
      * when the thread has ended, which takes about 100 ms, and never waits longer than 5 s.
      */
     @Override
     public void close() {
         if (!this.loop.stop()) {
-            this.context.close();
+            Sockets.close(this.context);
         }
     }
 
@@ -193,6 +224,18 @@ public final class MajordomoBroker implements AutoCloseable {
         private int maxFrames = 1024;
 
         private Duration requestExpiry = Duration.ofSeconds(30);
+
+        private int maxQueuedRequests = 10_000;
+
+        private long maxQueuedBytes = defaultMaxQueuedBytes();
+
+        private int maxClientRequests = 10_000;
+
+        private int maxServices = 10_000;
+
+        private int maxRedeliveries = 2;
+
+        private long maxInboundBytes = defaultMaxInboundBytes();
 
         private PirateListener listener = PirateListener.NONE;
 
@@ -248,6 +291,98 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Sets the most frames one message may have (default 1024). A message with more is dropped
+         * and counted, and a Pirate client is told it is too large.
+         * @param frames at least 8
+         * @return this builder
+         */
+        public Builder maxFrames(int frames) {
+            this.maxFrames = Checks.atLeast(frames, 8, "maxFrames");
+            return this;
+        }
+
+        /**
+         * Sets the most requests that may wait for a worker, per service (default 10,000). A request
+         * over it is refused ({@code overloaded}).
+         * @param requests at least 1
+         * @return this builder
+         */
+        public Builder maxQueuedRequests(int requests) {
+            this.maxQueuedRequests = Checks.atLeast(requests, 1, "maxQueuedRequests");
+            return this;
+        }
+
+        /**
+         * Sets the most bytes of requests (waiting or with a worker) and of replies waiting for a
+         * client that does not read, all services together. A request over it is refused
+         * ({@code overloaded}). Default: a quarter of the JVM's maximum heap, at least 16 MiB and
+         * at most 256 MiB.
+         * @param bytes at least 1 MiB
+         * @return this builder
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1024 * 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes must be at least 1 MiB, was " + bytes);
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the most requests one client connection may have in the broker at once, waiting,
+         * with a worker or answered but not yet taken by the client (default 10,000). A request
+         * over it is refused ({@code overloaded}): a client that sends without reading is held to
+         * this, instead of having its replies dropped.
+         * @param requests at least 1
+         * @return this builder
+         */
+        public Builder maxClientRequests(int requests) {
+            this.maxClientRequests = Checks.atLeast(requests, 1, "maxClientRequests");
+            return this;
+        }
+
+        /**
+         * Sets the most service names the broker knows at once (default 10,000). A request for a new
+         * service over it is refused ({@code too-many-services}); a worker offering one gets
+         * DISCONNECT.
+         * @param services at least 1
+         * @return this builder
+         */
+        public Builder maxServices(int services) {
+            this.maxServices = Checks.atLeast(services, 1, "maxServices");
+            return this;
+        }
+
+        /**
+         * Sets the most bytes of incoming messages that ZeroMQ may hold for the broker before the
+         * broker reads them, all connections together. JeroMQ assembles a message whole before the
+         * broker sees it; frames that arrive past this budget are not kept, and their message is
+         * refused ({@code overloaded}) when read. Default: an eighth of the JVM's maximum heap, at
+         * least 8 MiB and at most 128 MiB.
+         * @param bytes at least 1 MiB, and more than {@link #maxMessageSize(int)}
+         * @return this builder
+         */
+        public Builder maxInboundBytes(long bytes) {
+            if (bytes < 1024 * 1024) {
+                throw new IllegalArgumentException("maxInboundBytes must be at least 1 MiB, was " + bytes);
+            }
+            this.maxInboundBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets how often a request is queued again after a worker died holding it (default 2). When
+         * one more worker dies holding it, it is a poison request: dropped, counted, and a Pirate
+         * client is told ({@code poison}).
+         * @param redeliveries at least 0
+         * @return this builder
+         */
+        public Builder maxRedeliveries(int redeliveries) {
+            this.maxRedeliveries = Checks.atLeast(redeliveries, 0, "maxRedeliveries");
+            return this;
+        }
+
+        /**
          * Sets how long a request may wait for a worker before the broker drops it (default 30 s).
          * @param expiry a positive duration
          * @return this builder
@@ -263,7 +398,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder listener(PirateListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = CompositeListener.guard(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -304,10 +439,39 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.maxMessageSize = this.maxMessageSize;
             copy.maxFrames = this.maxFrames;
             copy.requestExpiry = this.requestExpiry;
+            copy.maxQueuedRequests = this.maxQueuedRequests;
+            copy.maxQueuedBytes = this.maxQueuedBytes;
+            copy.maxClientRequests = this.maxClientRequests;
+            copy.maxServices = this.maxServices;
+            copy.maxRedeliveries = this.maxRedeliveries;
+            copy.maxInboundBytes = this.maxInboundBytes;
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             copy.ioThreads = this.ioThreads;
             return new MajordomoBroker(copy);
+        }
+
+        BrokerLimits limits() {
+            return new BrokerLimits(this.maxMessageSize, this.maxFrames, this.maxQueuedRequests, this.maxQueuedBytes,
+                    this.maxClientRequests, this.maxServices, this.maxRedeliveries, this.requestExpiry.toNanos());
+        }
+
+        /**
+         * Returns the default of {@link #maxInboundBytes(long)} for this JVM.
+         * @return an eighth of the maximum heap, between 8 MiB and 128 MiB
+         */
+        public static long defaultMaxInboundBytes() {
+            long eighth = Runtime.getRuntime().maxMemory() / 8;
+            return Math.max(8L << 20, Math.min(128L << 20, eighth));
+        }
+
+        /**
+         * Returns the default of {@link #maxQueuedBytes(long)} for this JVM.
+         * @return a quarter of the maximum heap, between 16 MiB and 256 MiB
+         */
+        public static long defaultMaxQueuedBytes() {
+            long quarter = Runtime.getRuntime().maxMemory() / 4;
+            return Math.max(16L << 20, Math.min(256L << 20, quarter));
         }
     }
 }

@@ -4,16 +4,24 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import zmq.Msg;
+import zmq.ZError;
 
 /**
  * A reusable buffer that receives one multipart message from a socket, so an event loop does not
  * allocate a list per message.
  * <p>
  * A message larger than the size limit, or with more frames than the frame limit, is still read to
- * its end (ZeroMQ delivers messages whole) but its frames are not kept: {@link #isOversized()} then
- * tells the caller to drop it. Not thread-safe: one buffer belongs to one loop.
+ * its end (ZeroMQ delivers messages whole) but only its first {@value #HEAD_FRAMES} frames are kept:
+ * {@link #isOversized()} then tells the caller to drop it, and the head still says who sent what,
+ * so the caller can answer it. Not thread-safe: one buffer belongs to one loop.
  */
 public final class FrameBuffer {
+
+    /** Frames kept of a message over the limits: enough for any MDP header and its envelope. */
+    public static final int HEAD_FRAMES = 6;
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -28,6 +36,10 @@ public final class FrameBuffer {
     private long bytes;
 
     private boolean oversized;
+
+    private boolean overBudget;
+
+    private boolean headComplete;
 
     /**
      * Creates a buffer.
@@ -58,24 +70,51 @@ public final class FrameBuffer {
     }
 
     private boolean receive(ZMQ.Socket socket, int flags) {
-        byte[] first = socket.recv(flags);
+        Msg first = next(socket, flags);
         if (first == null) {
             return false;
         }
         clear();
-        add(first);
-        while (socket.hasReceiveMore()) {
-            add(socket.recv(0));
+        Msg frame = first;
+        add(frame);
+        while (frame.hasMore()) {
+            frame = next(socket, 0);
+            add(frame);
         }
         return true;
     }
 
-    private void add(byte[] frame) {
-        this.bytes += frame.length;
-        if (this.oversized || this.count == this.maxFrames || this.bytes > this.maxBytes) {
+    /** Reads one frame as ZeroMQ's own message, so its {@link InboundBudget} charge can be returned. */
+    private static Msg next(ZMQ.Socket socket, int flags) {
+        Msg frame = socket.base().recv(flags);
+        if (frame == null) {
+            int errno = socket.base().errno();
+            if (errno != 0 && errno != ZError.EAGAIN) {
+                throw new ZMQException(errno);
+            }
+        }
+        return frame;
+    }
+
+    private void add(Msg frame) {
+        this.bytes += frame.size();
+        if (!InboundBudget.release(frame)) {
+            // Decoded past the socket's budget: no data, and the head ends here.
+            this.overBudget = true;
             this.oversized = true;
+            this.headComplete = true;
             return;
         }
+        if (!this.oversized && (this.count == this.maxFrames || this.bytes > this.maxBytes)) {
+            this.oversized = true;
+        }
+        if (this.oversized && (this.headComplete || this.count >= HEAD_FRAMES)) {
+            return;
+        }
+        store(frame.data());
+    }
+
+    private void store(byte[] frame) {
         if (this.count == this.frames.length) {
             this.frames = Arrays.copyOf(this.frames, this.count * 2);
         }
@@ -87,6 +126,8 @@ public final class FrameBuffer {
         this.count = 0;
         this.bytes = 0;
         this.oversized = false;
+        this.overBudget = false;
+        this.headComplete = false;
     }
 
     /**
@@ -119,11 +160,21 @@ public final class FrameBuffer {
     }
 
     /**
-     * Tells whether the last message was over the size or frame limit and was not kept.
+     * Tells whether the last message was over the size or frame limit; only its head was kept.
      * @return {@code true} if the message must be dropped
      */
     public boolean isOversized() {
         return this.oversized;
+    }
+
+    /**
+     * Tells whether the last message lost frames to its socket's {@link InboundBudget}: the broker
+     * was holding too much unread input when it arrived. Such a message is also
+     * {@link #isOversized() oversized}, and its head ends before the first lost frame.
+     * @return {@code true} if the message must be dropped for want of room rather than for its size
+     */
+    public boolean isOverBudget() {
+        return this.overBudget;
     }
 
     /**

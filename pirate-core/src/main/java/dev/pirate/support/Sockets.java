@@ -25,6 +25,8 @@ public final class Sockets {
 
     private static final Logger logger = LoggerFactory.getLogger(Sockets.class);
 
+    private static final long CLOSE_TIMEOUT_MILLIS = 2000;
+
     private enum IoTrouble {
         HANDLER_THREW
     }
@@ -48,6 +50,27 @@ public final class Sockets {
                 .accept(new IllegalStateException("ZeroMQ I/O thread " + thread.getName() + " died: " + ex, ex)));
         context.setNotificationExceptionHandler((thread, ex) -> ioTrouble.log(IoTrouble.HANDLER_THREW,
                 "ZeroMQ I/O thread {} survived an exception", thread.getName(), ex));
+    }
+
+    /**
+     * Closes a context without ever hanging the caller: a context whose I/O thread died cannot finish
+     * its termination handshake, so the close runs on a daemon thread that is given two seconds.
+     * @param context the context to close
+     */
+    public static void close(ZContext context) {
+        Thread closer = new Thread(context::close, "pirate-context-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(CLOSE_TIMEOUT_MILLIS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            logger.error("ZeroMQ context did not close within {} ms (a dead I/O thread?); leaving it",
+                    CLOSE_TIMEOUT_MILLIS);
+        }
     }
 
     /**
