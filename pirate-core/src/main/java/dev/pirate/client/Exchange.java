@@ -13,6 +13,7 @@ import org.zeromq.ZMQ;
 import dev.pirate.event.ClientOutcome;
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
@@ -60,6 +61,9 @@ final class Exchange {
 
     private boolean probing;
 
+    /** Whether the current attempt carried the PX frame, so the broker may refuse it with a reason. */
+    private boolean extended;
+
     Exchange(ClientEngine engine, SocketPool sockets, String target, List<byte[]> body, CallOptions options) {
         this.engine = engine;
         this.sockets = sockets;
@@ -87,7 +91,7 @@ final class Exchange {
     private void sendRequest() {
         this.socket = this.sockets.borrow();
         this.attempts++;
-        this.engine.wire().send(this.socket, this.target, this.body);
+        this.extended = this.engine.wire().send(this.socket, this.target, this.body);
         this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
     }
 
@@ -103,6 +107,9 @@ final class Exchange {
      * @return {@code true} when the exchange is complete
      */
     boolean onMessage(FrameBuffer frames) {
+        if (this.engine.wire().absorb(frames)) {
+            return false;
+        }
         if (this.probing) {
             List<byte[]> answer = MdpWire.INSTANCE.replyBody(frames, Mdp.MMI_SERVICE);
             if (answer == null) {
@@ -127,7 +134,12 @@ final class Exchange {
         }
         this.sockets.release(this.socket);
         this.socket = null;
-        if (ErrorReply.isError(reply)) {
+        if (this.extended && PirateExtension.isRefusal(reply)) {
+            complete(ClientOutcome.REFUSED, new PirateRefusedException(this.target, this.engine.endpoint(),
+                    PirateExtension.refusalReason(reply), new String(reply.get(1), StandardCharsets.US_ASCII),
+                    PirateExtension.refusalText(reply)));
+        }
+        else if (ErrorReply.isError(reply)) {
             complete(ClientOutcome.FAILED,
                     new PirateRemoteException(this.target, this.engine.endpoint(), ErrorReply.message(reply)));
         }

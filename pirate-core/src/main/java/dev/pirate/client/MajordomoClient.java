@@ -23,7 +23,7 @@ public final class MajordomoClient implements AutoCloseable {
     private final ClientEngine engine;
 
     private MajordomoClient(Builder builder) {
-        this.engine = builder.engine(MdpWire.INSTANCE);
+        this.engine = builder.engine(new PirateWire());
     }
 
     /**

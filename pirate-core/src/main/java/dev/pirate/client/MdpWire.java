@@ -16,7 +16,7 @@ final class MdpWire implements Wire {
     static final MdpWire INSTANCE = new MdpWire();
 
     @Override
-    public void send(ZMQ.Socket socket, String service, List<byte[]> body) {
+    public boolean send(ZMQ.Socket socket, String service, List<byte[]> body) {
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
         socket.send(service.getBytes(StandardCharsets.US_ASCII), ZMQ.SNDMORE);
@@ -24,6 +24,7 @@ final class MdpWire implements Wire {
         for (int i = 0; i <= last; i++) {
             socket.send(body.get(i), (i < last) ? ZMQ.SNDMORE : 0);
         }
+        return false;
     }
 
     @Override

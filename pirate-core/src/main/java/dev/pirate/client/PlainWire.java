@@ -15,12 +15,13 @@ final class PlainWire implements Wire {
     static final PlainWire INSTANCE = new PlainWire();
 
     @Override
-    public void send(ZMQ.Socket socket, String target, List<byte[]> body) {
+    public boolean send(ZMQ.Socket socket, String target, List<byte[]> body) {
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         int last = body.size() - 1;
         for (int i = 0; i <= last; i++) {
             socket.send(body.get(i), (i < last) ? ZMQ.SNDMORE : 0);
         }
+        return false;
     }
 
     @Override

@@ -14,8 +14,9 @@ interface Wire {
 
     /**
      * Sends a request, including the empty delimiter a REQ socket would add.
+     * @return {@code true} if the request carried the PX frame, so the broker may refuse it with a reason
      */
-    void send(ZMQ.Socket socket, String target, List<byte[]> body);
+    boolean send(ZMQ.Socket socket, String target, List<byte[]> body);
 
     /**
      * Extracts the reply body.
@@ -27,4 +28,12 @@ interface Wire {
      * Tells whether the far end can say that a target does not exist (MMI).
      */
     boolean canProbe(String target);
+
+    /**
+     * Takes a message that belongs to the wire itself rather than to a request (a negotiation answer).
+     * @return {@code true} if the message was taken
+     */
+    default boolean absorb(FrameBuffer frames) {
+        return false;
+    }
 }

@@ -15,7 +15,10 @@ public enum ClientOutcome {
     UNKNOWN_SERVICE,
 
     /** The handler failed, or the reply could not be used. */
-    FAILED;
+    FAILED,
+
+    /** The broker refused the request, or gave up on it, and said why (PX/1). */
+    REFUSED;
 
     /**
      * Returns the lower-case name used as a metric tag.

@@ -87,4 +87,19 @@ public final class RecordingListener implements PirateListener {
     public void brokerRequestExpired(String service) {
         record("brokerRequestExpired:" + service);
     }
+
+    @Override
+    public void brokerRequestRefused(String reason) {
+        record("brokerRequestRefused:" + reason);
+    }
+
+    @Override
+    public void brokerReplyDropped(String reason) {
+        record("brokerReplyDropped:" + reason);
+    }
+
+    @Override
+    public void loopFailed(String component, Throwable cause) {
+        record("loopFailed:" + component);
+    }
 }
