@@ -4,6 +4,7 @@ import static dev.pirate.testing.RawPeer.bytes;
 import static dev.pirate.testing.RawPeer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -90,12 +91,12 @@ class GuideExperimentsTest {
         track(PythonPeer.startReady("lpserver.py", "--bind", endpoint, "--crash-after", "1"));
         assertThat(text(fourth.join())).as("recovered after the restart").isEqualTo("4");
 
-        // The restarted server crashes on the next request and nobody restarts it.
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> client.request(List.of(bytes("5")), new CallOptions(Duration.ofMillis(200), 2)))
+        // The restarted server crashes on the next request and nobody restarts it: the client gives
+        // up after exactly its three attempts (1 + 2 retries) instead of hanging.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(
+                () -> client.request(List.of(bytes("5")), new CallOptions(Duration.ofMillis(200), 2)))
             .isInstanceOfSatisfying(PirateTimeoutException.class,
-                    (ex) -> assertThat(ex.attempts()).isEqualTo(3));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                    (ex) -> assertThat(ex.attempts()).isEqualTo(3)));
     }
 
     @Test
