@@ -1,13 +1,14 @@
 package dev.pirate;
 
 import static dev.pirate.testing.RawPeer.bytes;
+import static dev.pirate.testing.RawPeer.describe;
 import static dev.pirate.testing.RawPeer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +30,20 @@ import dev.pirate.worker.MajordomoWorker;
 class ReliabilityTest {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private static final byte[] W = bytes("MDPW01");
+
+    private static final byte[] C = bytes("MDPC01");
+
+    private static final byte[] READY = { 0x01 };
+
+    private static final byte[] REPLY = { 0x03 };
+
+    private static final byte[] HEARTBEAT_COMMAND = { 0x04 };
+
+    private static final byte[] DISCONNECT = { 0x05 };
 
     private final RecordingListener events = new RecordingListener();
 
@@ -55,24 +70,68 @@ class ReliabilityTest {
         return worker;
     }
 
+    /**
+     * The client sends its request exactly once, so only the broker can get it to the second
+     * worker: the first worker takes it and dies without a reply, the broker purges it after
+     * liveness x heartbeat and must hand the request it held to the next worker.
+     */
     @Test
-    void aWorkerKilledMidRequestIsPurgedAndTheRetryReachesAnotherWorker() {
+    void aWorkerKilledMidRequestIsPurgedAndTheBrokerRequeuesItsRequestToAnotherWorker() {
         MajordomoBroker broker = track(broker("tcp://127.0.0.1:*"));
-        RawPeer doomed = RawPeer.connect(SocketType.DEALER, broker.connectEndpoint());
-        doomed.send(new byte[0], bytes("MDPW01"), new byte[] { 0x01 }, bytes("job"));
+        RawPeer doomed = track(RawPeer.connect(SocketType.DEALER, broker.connectEndpoint()));
+        doomed.send(EMPTY, W, READY, bytes("job"));
         await().atMost(Duration.ofSeconds(5)).until(() -> broker.snapshot().workers() == 1);
-        MajordomoClient client = track(MajordomoClient.builder(broker.connectEndpoint())
-            .timeout(Duration.ofMillis(600)).retries(3).listener(this.events).build());
 
-        CompletableFuture<byte[]> reply = CompletableFuture.supplyAsync(() -> client.request("job", bytes("work")));
-        assertThat(doomed.receive()).as("the doomed worker got the request").isNotNull();
+        // A raw client that sends one request, once: no retry can rescue it.
+        RawPeer client = track(RawPeer.connect(SocketType.DEALER, broker.connectEndpoint()));
+        client.send(EMPTY, C, bytes("job"), bytes("work-17"));
+
+        List<byte[]> taken = nextNonHeartbeat(doomed, Duration.ofSeconds(5));
+        assertThat(taken).as("the doomed worker got the request").isNotNull();
+        assertThat(describe(taken.subList(0, 3))).containsExactly("", "MDPW01", "0x02");
+        assertThat(describe(taken.subList(4, taken.size()))).containsExactly("", "work-17");
+        // Killed mid-request: no REPLY, no DISCONNECT, no more heartbeats.
         doomed.close();
-        worker(broker.connectEndpoint(), "job");
 
-        assertThat(text(reply.join())).isEqualTo("work");
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.snapshot().workersExpired() == 1
-                && broker.snapshot().workers() == 1);
+        // Only now a second worker, so the broker could not have sent the request to it at first.
+        RawPeer second = track(RawPeer.connect(SocketType.DEALER, broker.connectEndpoint()));
+        second.send(EMPTY, W, READY, bytes("job"));
+        List<byte[]> requeued = nextNonHeartbeat(second, Duration.ofSeconds(10));
+        assertThat(requeued).as("the second worker received the dead worker's request").isNotNull();
+        assertThat(describe(requeued.subList(0, 3))).containsExactly("", "MDPW01", "0x02");
+        assertThat(describe(requeued.subList(4, requeued.size()))).containsExactly("", "work-17");
+        second.send(EMPTY, W, REPLY, requeued.get(3), EMPTY, bytes("done work-17"));
+
+        List<byte[]> reply = client.receive(5000);
+        assertThat(reply).as("the client's one and only reply").isNotNull();
+        assertThat(describe(reply)).containsExactly("", "MDPC01", "job", "done work-17");
+        // The second worker leaves cleanly, so the one expiry counted below is the doomed worker's.
+        second.send(EMPTY, W, DISCONNECT);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.snapshot().workers() == 0);
+        assertThat(client.receive(500)).as("no second reply").isNull();
+        assertThat(broker.snapshot().workersExpired()).isEqualTo(1);
         assertThat(this.events.count("brokerWorkerExpired:job")).isEqualTo(1);
+    }
+
+    /**
+     * Returns the next message that is not a broker HEARTBEAT, answering each HEARTBEAT with one so
+     * the worker stays alive, or {@code null} if none comes within the deadline.
+     */
+    private static List<byte[]> nextNonHeartbeat(RawPeer worker, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            List<byte[]> message = worker.receive((int) Math.max(1, left / 1_000_000));
+            if (message == null) {
+                return null;
+            }
+            if (message.size() == 3 && Arrays.equals(message.get(2), HEARTBEAT_COMMAND)) {
+                worker.send(EMPTY, W, HEARTBEAT_COMMAND);
+                continue;
+            }
+            return message;
+        }
+        return null;
     }
 
     @Test

@@ -94,11 +94,15 @@ class BenchCommandTest {
 
     @Test
     void benchForADurationMeasuresAboutThatLongAndReportsProgressOnStderr() {
+        long start = System.nanoTime();
         CliRun run = CliRun.of("bench", "--connect", this.broker.endpoint(), "--service", "echo", "--duration",
                 "1500ms", "--warmup", "0");
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
-        assertThat(BenchJson.lastLineOf(run).seconds()).isBetween(1.5, 3.0);
+        // At least the duration, and no more than the run really took: no fixed upper bound that a
+        // busy machine could break; a bench that never stops fails the class timeout.
+        assertThat(BenchJson.lastLineOf(run).seconds()).isGreaterThanOrEqualTo(1.5).isLessThanOrEqualTo(wallSeconds);
         assertThat(run.errLines()).anySatisfy((line) -> assertThat(line).contains("requests/s", "p50", "p99"));
     }
 

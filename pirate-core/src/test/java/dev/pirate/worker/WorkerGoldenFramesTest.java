@@ -193,8 +193,7 @@ class WorkerGoldenFramesTest {
         assertThat(describe(reply.subList(1, reply.size()))).containsExactly("", "MDPW01", "0x03", "c", "", "in hand");
         List<byte[]> disconnect = broker.receive();
         assertThat(describe(disconnect.subList(1, disconnect.size()))).containsExactly("", "MDPW01", "0x05");
-        stopper.join(5000);
-        assertThat(stopper.isAlive()).isFalse();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !stopper.isAlive());
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import dev.pirate.broker.BrokerSnapshot;
 import dev.pirate.broker.InvalidReason;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /**
  * Tests for {@link PirateMetrics}.
  */
+@Timeout(30)
 class PirateMetricsTests {
 
     private static final long MILLIS = 1_000_000L;
