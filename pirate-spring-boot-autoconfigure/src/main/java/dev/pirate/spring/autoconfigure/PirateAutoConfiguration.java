@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Configuration;
 
 import dev.pirate.broker.MajordomoBroker;
@@ -87,7 +88,22 @@ public final class PirateAutoConfiguration {
                 .maxMessageSize(
                         PirateSettings.messageSize("pirate.broker.max-message-size", broker.getMaxMessageSize()))
                 .requestExpiry(PirateSettings.positive("pirate.broker.request-expiry", broker.getRequestExpiry()))
+                .maxQueuedRequests(
+                        PirateSettings.atLeast("pirate.broker.max-queued-requests", broker.getMaxQueuedRequests(), 1))
+                .maxClientRequests(
+                        PirateSettings.atLeast("pirate.broker.max-client-requests", broker.getMaxClientRequests(), 1))
+                .maxServices(PirateSettings.atLeast("pirate.broker.max-services", broker.getMaxServices(), 1))
+                .maxRedeliveries(
+                        PirateSettings.atLeast("pirate.broker.max-redeliveries", broker.getMaxRedeliveries(), 0))
                 .listener(listener(listeners));
+            if (broker.getMaxQueuedBytes() != null) {
+                builder.maxQueuedBytes(PirateSettings.bytesAtLeast("pirate.broker.max-queued-bytes",
+                        broker.getMaxQueuedBytes(), DataSize.ofMegabytes(1)));
+            }
+            if (broker.getMaxInboundBytes() != null) {
+                builder.maxInboundBytes(PirateSettings.bytesAtLeast("pirate.broker.max-inbound-bytes",
+                        broker.getMaxInboundBytes(), DataSize.ofMegabytes(1)));
+            }
             customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
             return builder.build();
         }

@@ -75,6 +75,41 @@ public class PirateProperties {
          */
         private Duration requestExpiry = Duration.ofSeconds(30);
 
+        /**
+         * Most requests that may wait for a worker, per service; more are refused as overloaded.
+         */
+        private int maxQueuedRequests = 10_000;
+
+        /**
+         * Most bytes of requests and undelivered replies the broker holds, all services together;
+         * more are refused as overloaded. Defaults to a quarter of the maximum heap, between 16MB and
+         * 256MB.
+         */
+        private @Nullable DataSize maxQueuedBytes;
+
+        /**
+         * Most bytes of incoming messages ZeroMQ may hold before the broker reads them. Defaults to
+         * an eighth of the maximum heap, between 8MB and 128MB.
+         */
+        private @Nullable DataSize maxInboundBytes;
+
+        /**
+         * Most requests one client connection may have in the broker at once, answered or not yet
+         * taken by the client; more are refused as overloaded.
+         */
+        private int maxClientRequests = 10_000;
+
+        /**
+         * Most service names the broker knows at once.
+         */
+        private int maxServices = 10_000;
+
+        /**
+         * How often a request is queued again after a worker died holding it, before it is dropped
+         * as a poison request.
+         */
+        private int maxRedeliveries = 2;
+
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -121,6 +156,54 @@ public class PirateProperties {
 
         public void setRequestExpiry(Duration requestExpiry) {
             this.requestExpiry = requestExpiry;
+        }
+
+        public int getMaxQueuedRequests() {
+            return this.maxQueuedRequests;
+        }
+
+        public void setMaxQueuedRequests(int maxQueuedRequests) {
+            this.maxQueuedRequests = maxQueuedRequests;
+        }
+
+        public @Nullable DataSize getMaxQueuedBytes() {
+            return this.maxQueuedBytes;
+        }
+
+        public void setMaxQueuedBytes(@Nullable DataSize maxQueuedBytes) {
+            this.maxQueuedBytes = maxQueuedBytes;
+        }
+
+        public @Nullable DataSize getMaxInboundBytes() {
+            return this.maxInboundBytes;
+        }
+
+        public void setMaxInboundBytes(@Nullable DataSize maxInboundBytes) {
+            this.maxInboundBytes = maxInboundBytes;
+        }
+
+        public int getMaxClientRequests() {
+            return this.maxClientRequests;
+        }
+
+        public void setMaxClientRequests(int maxClientRequests) {
+            this.maxClientRequests = maxClientRequests;
+        }
+
+        public int getMaxServices() {
+            return this.maxServices;
+        }
+
+        public void setMaxServices(int maxServices) {
+            this.maxServices = maxServices;
+        }
+
+        public int getMaxRedeliveries() {
+            return this.maxRedeliveries;
+        }
+
+        public void setMaxRedeliveries(int maxRedeliveries) {
+            this.maxRedeliveries = maxRedeliveries;
         }
     }
 

@@ -85,6 +85,13 @@ final class PirateSettings {
         return value;
     }
 
+    static long bytesAtLeast(String name, DataSize value, DataSize minimum) {
+        if (value.toBytes() < minimum.toBytes()) {
+            throw new InvalidConfigurationPropertyValueException(name, value, "Must be at least " + minimum);
+        }
+        return value.toBytes();
+    }
+
     static int messageSize(String name, @Nullable DataSize value) {
         if (value == null || value.toBytes() < 64 || value.toBytes() > Integer.MAX_VALUE) {
             throw new InvalidConfigurationPropertyValueException(name, value, "Must be between 64B and 2GB");

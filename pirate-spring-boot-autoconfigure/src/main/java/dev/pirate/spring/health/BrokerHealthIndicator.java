@@ -27,7 +27,12 @@ public class BrokerHealthIndicator implements HealthIndicator {
     public Health health() {
         BrokerSnapshot snapshot = this.broker.snapshot();
         if (!snapshot.running()) {
-            return Health.down().withDetail("running", false).build();
+            Health.Builder down = Health.down().withDetail("running", false);
+            Throwable failure = this.broker.failure();
+            if (failure != null) {
+                down.withDetail("failure", failure.toString());
+            }
+            return down.build();
         }
         int queued = snapshot.services().stream().mapToInt(BrokerSnapshot.Service::queued).sum();
         return Health.up()
@@ -35,6 +40,8 @@ public class BrokerHealthIndicator implements HealthIndicator {
             .withDetail("services", snapshot.services().size())
             .withDetail("workers", snapshot.workers())
             .withDetail("queued", queued)
+            .withDetail("heldBytes", snapshot.heldBytes())
+            .withDetail("refused", snapshot.requestsRefused())
             .build();
     }
 }
