@@ -44,6 +44,7 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        this.target.checkEndpoint(this.spec.commandLine());
         PrintWriter out = this.spec.commandLine().getOut();
         List<byte[]> frames = this.body.stream().map((frame) -> frame.getBytes(StandardCharsets.UTF_8)).toList();
         try (Requester requester = this.target.open(new CallOptions(this.timeout, this.retries))) {

@@ -37,6 +37,7 @@ final class MmiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
+        EndpointOption.check(this.spec.commandLine(), "--connect", this.endpoint);
         try (MajordomoClient client = MajordomoClient.builder(this.endpoint).timeout(this.timeout).build()) {
             out.println(client.serviceExists(this.service) ? "200" : "404");
             out.flush();

@@ -50,6 +50,8 @@ final class QueueCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
+        EndpointOption.check(this.spec.commandLine(), "--frontend", this.frontend);
+        EndpointOption.check(this.spec.commandLine(), "--backend", this.backend);
         PirateQueue queue;
         try {
             queue = PirateQueue.builder(this.mode, this.frontend, this.backend)
@@ -64,10 +66,10 @@ final class QueueCommand implements Callable<Integer> {
         try (queue; ShutdownSignal signal = new ShutdownSignal("pirate-queue-shutdown", queue::close)) {
             out.println("queue listening on " + queue.frontendEndpoint() + " " + queue.backendEndpoint());
             out.flush();
-            if (signal.await(() -> queue.snapshot().running())) {
+            if (signal.await(queue::isRunning)) {
                 return ExitCodes.OK;
             }
-            err.println("Queue on " + queue.frontendEndpoint() + " stopped unexpectedly; see the log");
+            err.println("Queue on " + queue.frontendEndpoint() + " stopped: " + queue.failure() + "; see the log");
             err.flush();
             return ExitCodes.FAILURE;
         }

@@ -9,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import dev.pirate.event.PirateListener;
 import dev.pirate.server.ThreadedServer;
 
 /**
@@ -33,20 +32,25 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
+        PrintWriter err = this.spec.commandLine().getErr();
+        EndpointOption.check(this.spec.commandLine(), "--bind", this.endpoint);
         ThreadedServer server;
         try {
-            server = new ThreadedServer(this.endpoint, this.threads, ServerCommand::echo, PirateListener.NONE, "server");
+            server = ThreadedServer.builder(this.endpoint, ServerCommand::echo).threads(this.threads).build();
             server.start();
         }
         catch (RuntimeException ex) {
-            return ExitCodes.report(ex, this.spec.commandLine().getErr());
+            return ExitCodes.report(ex, err);
         }
         try (server; ShutdownSignal signal = new ShutdownSignal("pirate-server-shutdown", server::close)) {
             out.println("server listening on " + server.endpoint());
             out.flush();
-            // The server's threads run until closed, so only a signal ends it.
-            signal.await(() -> true);
-            return ExitCodes.OK;
+            if (signal.await(server::isRunning)) {
+                return ExitCodes.OK;
+            }
+            err.println("Server on " + server.endpoint() + " stopped: " + server.failure() + "; see the log");
+            err.flush();
+            return ExitCodes.FAILURE;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.pirate.cli;
 
 import java.util.List;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,20 @@ public final class TargetOptions {
     @Option(names = "--direct", required = true, paramLabel = "ENDPOINT",
             description = "A REP server or Pirate queue frontend to call without a broker, e.g. tcp://localhost:5555.")
     private String direct;
+
+    /**
+     * Checks the endpoint option given, before the command starts anything.
+     * @param commandLine the command, for the usage error
+     * @throws picocli.CommandLine.ParameterException naming the option if it is not a ZeroMQ endpoint
+     */
+    public void checkEndpoint(CommandLine commandLine) {
+        if (this.direct != null) {
+            EndpointOption.check(commandLine, "--direct", this.direct);
+        }
+        else {
+            EndpointOption.check(commandLine, "--connect", this.brokered.endpoint);
+        }
+    }
 
     /**
      * Opens a client for the target.

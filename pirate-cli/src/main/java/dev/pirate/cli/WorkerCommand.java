@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,23 +66,29 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkService();
+        EndpointOption.check(this.spec.commandLine(), "--connect", this.endpoint);
         PrintWriter out = this.spec.commandLine().getOut();
-        Runnable stop;
+        PrintWriter err = this.spec.commandLine().getErr();
+        Running worker;
         try {
-            stop = start();
+            worker = start();
         }
         catch (RuntimeException ex) {
-            return ExitCodes.report(ex, this.spec.commandLine().getErr());
+            return ExitCodes.report(ex, err);
         }
-        try (ShutdownSignal signal = new ShutdownSignal("pirate-worker-shutdown", stop)) {
+        try (ShutdownSignal signal = new ShutdownSignal("pirate-worker-shutdown", worker.stop())) {
             out.println("worker ready");
             out.flush();
-            // A worker reconnects for as long as it runs, so only a signal ends it.
-            signal.await(() -> true);
-            return ExitCodes.OK;
+            // A worker reconnects for as long as it runs, so only a signal or a failure ends it.
+            if (signal.await(() -> worker.failure().get() == null)) {
+                return ExitCodes.OK;
+            }
+            err.println("Worker for " + this.endpoint + " stopped: " + worker.failure().get() + "; see the log");
+            err.flush();
+            return ExitCodes.FAILURE;
         }
         finally {
-            stop.run();
+            worker.stop().run();
         }
     }
 
@@ -96,8 +103,8 @@ final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** Starts the workers and returns how to stop them; stopping twice is harmless. */
-    private Runnable start() {
+    /** Starts the workers and returns how to stop them (stopping twice is harmless) and what killed them. */
+    private Running start() {
         return switch (this.protocol) {
             case MDP -> {
                 MajordomoWorker worker = MajordomoWorker.builder(this.endpoint, this.service, WorkerCommand::echo)
@@ -107,7 +114,7 @@ final class WorkerCommand implements Callable<Integer> {
                     .shutdownGracePeriod(GRACE_PERIOD)
                     .build();
                 worker.start();
-                yield worker::close;
+                yield new Running(worker::close, worker::failure);
             }
             case SIMPLE -> start(QueueWorker.simple(this.endpoint, WorkerCommand::echo));
             case PPP -> start(QueueWorker.paranoid(this.endpoint, WorkerCommand::echo)
@@ -116,10 +123,10 @@ final class WorkerCommand implements Callable<Integer> {
         };
     }
 
-    private Runnable start(QueueWorker.Builder builder) {
+    private Running start(QueueWorker.Builder builder) {
         QueueWorker worker = builder.concurrency(this.concurrency).shutdownGracePeriod(GRACE_PERIOD).build();
         worker.start();
-        return worker::close;
+        return new Running(worker::close, worker::failure);
     }
 
     private Duration heartbeatOr(Duration protocolDefault) {
@@ -128,6 +135,14 @@ final class WorkerCommand implements Callable<Integer> {
 
     private static List<byte[]> echo(List<byte[]> body) {
         return body;
+    }
+
+    /**
+     * Started workers of either kind.
+     * @param stop stops them
+     * @param failure what stopped them on its own, or {@code null}
+     */
+    private record Running(Runnable stop, Supplier<Throwable> failure) {
     }
 
     /** The protocols a worker speaks, as named on the command line. */

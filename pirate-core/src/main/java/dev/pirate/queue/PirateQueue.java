@@ -1,11 +1,9 @@
 package dev.pirate.queue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +15,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
+import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.Ppp;
@@ -24,7 +23,9 @@ import dev.pirate.support.ByteKey;
 import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.LoopThread;
+import dev.pirate.support.RateLimitedLog;
 import dev.pirate.support.Sockets;
+import dev.pirate.worker.Endpoints;
 
 /**
  * The Guide's Simple Pirate and Paranoid Pirate queues: a ROUTER frontend for Lazy Pirate clients,
@@ -33,8 +34,14 @@ import dev.pirate.support.Sockets;
  * The queue keeps no request: a request lost with its worker is sent again by the client's retry.
  * In {@link QueueMode#PARANOID} mode the queue heartbeats every known worker each interval and
  * forgets workers silent for {@code liveness} intervals; heartbeats from a busy worker keep it alive
- * without making it ready. Malformed messages are dropped and counted; a worker sending garbage is
- * forgotten.
+ * without making it ready. In {@link QueueMode#SIMPLE} mode, which has no heartbeats, a busy worker
+ * that has not replied within the request expiry is forgotten.
+ * <p>
+ * The queue remembers which client each busy worker serves and forwards a reply only to that client.
+ * Malformed, oversized and misaddressed messages are dropped and counted, and logged at most once a
+ * second per reason; a worker sending garbage is forgotten. A loop that dies (or a ZeroMQ I/O thread
+ * of the queue) stops the queue: it is logged at ERROR, told to the listener's
+ * {@link PirateListener#loopFailed(String, Throwable)} and kept for {@link #failure()}.
  */
 public final class PirateQueue implements AutoCloseable {
 
@@ -46,17 +53,65 @@ public final class PirateQueue implements AutoCloseable {
 
     private static final byte[][] REQ_PREFIX = { Mdp.EMPTY };
 
+    /**
+     * Room a worker's message needs beyond the client's: its routing id (at most 255 bytes) and the
+     * REQ delimiter, so a request within the limits never makes a reply that breaks them.
+     */
+    private static final int WORKER_EXTRA_BYTES = 256;
+
+    private static final int WORKER_EXTRA_FRAMES = 2;
+
+    /** Why the queue dropped a message; the tags are those of {@link PirateListener#brokerMessageDropped}. */
+    private enum Drop {
+
+        /** Over the size or frame-count limit. */
+        OVERSIZED,
+
+        /** The delimiter frame was missing. */
+        BAD_HEADER,
+
+        /** A single frame that is not a command of the protocol. */
+        UNKNOWN_COMMAND,
+
+        /** Too few frames for a command or a reply. */
+        MISSING_FRAMES,
+
+        /** A reply from a worker that holds no request. */
+        UNEXPECTED_COMMAND,
+
+        /** A reply addressed to another client than the one whose request the worker holds. */
+        REPLY_MISMATCH;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What else network input makes the queue log: each is normal once, worth a line, never a flood. */
+    private enum Notice {
+        WORKER_EXPIRED, WORKER_UNREACHABLE, NO_WORKER_REACHABLE, REPLY_UNDELIVERED, LATE_REPLY
+    }
+
     private final Builder settings;
 
     private final ZContext context = new ZContext(1);
 
-    private final Map<ByteKey, Long> ready = new LinkedHashMap<>();
+    /** Ready workers, longest waiting first. */
+    private final Map<ByteKey, Worker> ready = new LinkedHashMap<>();
 
-    private final Map<ByteKey, Long> busy = new HashMap<>();
+    /** Busy workers in the order they took their request: in Simple mode, earliest expiry first. */
+    private final Map<ByteKey, Worker> busy = new LinkedHashMap<>();
 
     private final ByteKey lookup = ByteKey.forLookup();
 
     private final LoopThread loop = new LoopThread();
+
+    private final RateLimitedLog<Drop> drops = new RateLimitedLog<>(logger, RateLimitedLog.Level.WARN, Drop.class);
+
+    private final RateLimitedLog<Notice> notices = new RateLimitedLog<>(logger, RateLimitedLog.Level.INFO,
+            Notice.class);
+
+    private final String threadName;
+
+    private final long requestExpiryNanos;
 
     private volatile QueueSnapshot snapshot = QueueSnapshot.NOT_RUNNING;
 
@@ -72,6 +127,8 @@ public final class PirateQueue implements AutoCloseable {
 
     private PirateQueue(Builder settings) {
         this.settings = settings;
+        this.threadName = "pirate-queue-" + settings.mode.name().toLowerCase(Locale.ROOT);
+        this.requestExpiryNanos = settings.requestExpiry.toNanos();
     }
 
     /**
@@ -90,11 +147,13 @@ public final class PirateQueue implements AutoCloseable {
      * @throws IllegalStateException if an endpoint cannot be bound
      */
     public void start() {
-        this.loop.start("pirate-queue-" + this.settings.mode.name().toLowerCase(Locale.ROOT), this::run);
+        this.loop.start(this.threadName, this::run,
+                (cause) -> this.settings.listener.loopFailed(this.threadName, cause));
     }
 
     private void run() {
         try {
+            Sockets.watchIoThreads(this.context, this.loop::fail);
             ZMQ.Socket frontend;
             ZMQ.Socket backend;
             try {
@@ -127,12 +186,16 @@ public final class PirateQueue implements AutoCloseable {
     private ZMQ.Socket bind(String endpoint) {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.ROUTER);
         socket.setRouterMandatory(true);
+        // A single frame over the limit is refused by ZeroMQ itself, which drops that connection.
+        socket.setMaxMsgSize(this.settings.maxMessageSize);
         socket.bind(endpoint);
         return socket;
     }
 
     private void loop(ZMQ.Poller workersOnly, ZMQ.Poller both, ZMQ.Socket frontend, ZMQ.Socket backend) {
-        FrameBuffer frames = new FrameBuffer(this.settings.maxMessageSize, 1024);
+        FrameBuffer fromClient = new FrameBuffer(this.settings.maxMessageSize, this.settings.maxFrames);
+        FrameBuffer fromWorker = new FrameBuffer(this.settings.maxMessageSize + WORKER_EXTRA_BYTES,
+                this.settings.maxFrames + WORKER_EXTRA_FRAMES);
         long heartbeatNanos = this.settings.heartbeatInterval.toNanos();
         long nextHeartbeat = System.nanoTime() + heartbeatNanos;
         boolean paranoid = this.settings.mode == QueueMode.PARANOID;
@@ -145,19 +208,24 @@ public final class PirateQueue implements AutoCloseable {
                     : MAX_WAIT_MILLIS;
             poller.poll(waitMillis);
             if (poller.pollin(0)) {
-                while (frames.receiveNow(backend)) {
-                    onWorkerMessage(frames, frontend);
+                while (fromWorker.receiveNow(backend)) {
+                    onWorkerMessage(fromWorker, frontend);
                 }
             }
             if (poller == both && both.pollin(1)) {
-                while (!this.ready.isEmpty() && frames.receiveNow(frontend)) {
-                    onClientMessage(frames, backend);
+                while (!this.ready.isEmpty() && fromClient.receiveNow(frontend)) {
+                    onClientMessage(fromClient, backend);
                 }
             }
             long now = System.nanoTime();
-            if (paranoid && now - nextHeartbeat >= 0) {
-                heartbeatAndExpire(backend, now);
-                nextHeartbeat = now + heartbeatNanos;
+            if (paranoid) {
+                if (now - nextHeartbeat >= 0) {
+                    heartbeatAndExpire(backend, now);
+                    nextHeartbeat = now + heartbeatNanos;
+                }
+            }
+            else {
+                expireRequests(now);
             }
             publish();
         }
@@ -170,19 +238,18 @@ public final class PirateQueue implements AutoCloseable {
     private void onWorkerMessage(FrameBuffer frames, ZMQ.Socket frontend) {
         byte[] worker = frames.get(0);
         int start = 1 + prefix().length;
-        if (frames.isOversized() || frames.size() <= start
-                || (this.settings.mode == QueueMode.SIMPLE && frames.get(1).length != 0)) {
-            dropWorker(worker, "bad_header");
+        if (frames.isOversized()) {
+            dropWorker(worker, Drop.OVERSIZED);
+            return;
+        }
+        if (frames.size() <= start || (this.settings.mode == QueueMode.SIMPLE && frames.get(1).length != 0)) {
+            dropWorker(worker, Drop.BAD_HEADER);
             return;
         }
         long expiry = System.nanoTime() + this.settings.heartbeatInterval.toNanos() * this.settings.liveness;
         int rest = frames.size() - start;
         if (rest == 1 && Mdp.is(frames.get(start), Ppp.READY)) {
-            ByteKey key = ByteKey.copyOf(worker);
-            this.busy.remove(key);
-            if (this.ready.put(key, expiry) == null) {
-                this.settings.listener.brokerWorkerRegistered(this.settings.name);
-            }
+            onReady(worker, expiry);
             return;
         }
         if (rest == 1 && this.settings.mode == QueueMode.PARANOID && Mdp.is(frames.get(start), Ppp.HEARTBEAT)) {
@@ -190,53 +257,105 @@ public final class PirateQueue implements AutoCloseable {
             return;
         }
         if (rest >= 3 && frames.get(start + 1).length == 0) {
-            ByteKey key = this.busy.containsKey(this.lookup.wrap(worker)) ? ByteKey.copyOf(worker) : null;
-            if (key == null) {
-                dropWorker(worker, "unexpected_command");
-                return;
-            }
-            this.busy.remove(key);
-            this.ready.put(key, expiry);
-            forward(frontend, frames, start);
+            onReply(frames, start, expiry, frontend);
             return;
         }
-        dropWorker(worker, (rest == 1) ? "unknown_command" : "missing_frames");
+        dropWorker(worker, (rest == 1) ? Drop.UNKNOWN_COMMAND : Drop.MISSING_FRAMES);
+    }
+
+    private void onReady(byte[] worker, long expiry) {
+        ByteKey key = this.lookup.wrap(worker);
+        Worker known = this.busy.remove(key);
+        if (known == null) {
+            known = this.ready.get(key);
+        }
+        if (known == null) {
+            known = new Worker(ByteKey.copyOf(worker));
+            this.settings.listener.brokerWorkerRegistered(this.settings.name);
+        }
+        makeReady(known, expiry);
+    }
+
+    private void onReply(FrameBuffer frames, int start, long expiry, ZMQ.Socket frontend) {
+        byte[] worker = frames.get(0);
+        Worker holder = this.busy.remove(this.lookup.wrap(worker));
+        if (holder == null) {
+            if (this.settings.mode == QueueMode.SIMPLE) {
+                // A worker forgotten when its request expired, answering late. A Simple Pirate worker
+                // is a REQ socket: having replied, it waits for the next request and never says READY
+                // again, so it is ready now. Its client has retried or given up: the reply goes nowhere.
+                this.notices.log(Notice.LATE_REPLY, "Worker {} replied after its request expired; reply dropped",
+                        FrameBuffer.hex(worker));
+                this.settings.listener.brokerReplyDropped("late");
+                makeReady(new Worker(ByteKey.copyOf(worker)), expiry);
+                return;
+            }
+            dropWorker(worker, Drop.UNEXPECTED_COMMAND);
+            return;
+        }
+        byte[] client = holder.client;
+        if (!Arrays.equals(client, frames.get(start))) {
+            count(Drop.REPLY_MISMATCH, worker);
+            // A Paranoid worker that misaddresses replies is not trusted with another request; it
+            // hears no more heartbeats, so it reconnects and says READY afresh. A Simple worker, a REQ
+            // socket, would never say READY again: it has spent its turn and waits for a request.
+            if (this.settings.mode == QueueMode.SIMPLE) {
+                makeReady(holder, expiry);
+            }
+            return;
+        }
+        makeReady(holder, expiry);
+        if (!frames.sendFromNow(frontend, start)) {
+            this.notices.log(Notice.REPLY_UNDELIVERED, "Client {} gone or not reading; reply dropped",
+                    FrameBuffer.hex(client));
+            this.settings.listener.brokerReplyDropped("unreachable");
+        }
+    }
+
+    private void makeReady(Worker worker, long expiry) {
+        worker.expiry = expiry;
+        worker.client = null;
+        this.ready.put(worker.id, worker);
     }
 
     private void refresh(byte[] worker, long expiry) {
         ByteKey key = this.lookup.wrap(worker);
-        if (this.ready.containsKey(key)) {
-            this.ready.put(ByteKey.copyOf(worker), expiry);
+        Worker known = this.ready.get(key);
+        if (known == null) {
+            known = this.busy.get(key);
         }
-        else if (this.busy.containsKey(key)) {
-            this.busy.put(ByteKey.copyOf(worker), expiry);
-        }
-    }
-
-    private void forward(ZMQ.Socket frontend, FrameBuffer frames, int start) {
-        if (!frames.sendFromNow(frontend, start)) {
-            logger.debug("Client {} gone or not reading; reply dropped", FrameBuffer.hex(frames.get(start)));
+        if (known != null) {
+            known.expiry = expiry;
         }
     }
 
     private void onClientMessage(FrameBuffer frames, ZMQ.Socket backend) {
-        if (frames.isOversized() || frames.size() < 3 || frames.get(1).length != 0) {
-            count("bad_header", frames.get(0));
+        if (frames.isOversized()) {
+            count(Drop.OVERSIZED, frames.get(0));
+            return;
+        }
+        if (frames.size() < 3 || frames.get(1).length != 0) {
+            count(Drop.BAD_HEADER, frames.get(0));
             return;
         }
         while (!this.ready.isEmpty()) {
-            Iterator<Map.Entry<ByteKey, Long>> first = this.ready.entrySet().iterator();
-            Map.Entry<ByteKey, Long> worker = first.next();
+            Iterator<Worker> first = this.ready.values().iterator();
+            Worker worker = first.next();
             first.remove();
-            if (sendToWorker(backend, worker.getKey(), frames)) {
-                this.busy.put(worker.getKey(), worker.getValue());
+            if (sendToWorker(backend, worker.id, frames)) {
+                // FrameBuffer hands out the arrays ZeroMQ allocated and never reuses them: keeping one is safe.
+                worker.client = frames.get(0);
+                if (this.settings.mode == QueueMode.SIMPLE) {
+                    worker.expiry = System.nanoTime() + this.requestExpiryNanos;
+                }
+                this.busy.put(worker.id, worker);
                 this.requests++;
                 this.settings.listener.brokerRequest(this.settings.name);
                 return;
             }
-            logger.debug("Worker {} unreachable; forgetting it", worker.getKey());
+            this.notices.log(Notice.WORKER_UNREACHABLE, "Worker {} unreachable; forgetting it", worker.id);
         }
-        logger.debug("No reachable worker for a request; the client will retry");
+        this.notices.log(Notice.NO_WORKER_REACHABLE, "No reachable worker for a request; the client will retry");
     }
 
     private boolean sendToWorker(ZMQ.Socket backend, ByteKey worker, FrameBuffer frames) {
@@ -255,48 +374,78 @@ public final class PirateQueue implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Simple Pirate has no heartbeats, and ZeroMQ does not tell a ROUTER which peer left (its socket
+     * monitor names connections, not routing ids; ROUTER_MANDATORY only speaks when we send, and a
+     * busy REQ worker must not be sent anything). So the only sound sign that a busy worker died is
+     * that it has not replied within the request expiry: by then its client has retried elsewhere or
+     * given up, so the worker is forgotten. A worker that was only slow comes back with its late
+     * reply ({@link #onReply}). Every busy worker gets the same expiry when it takes its request,
+     * so the oldest is first in {@link #busy} and the check is O(1) when nothing expires.
+     */
+    private void expireRequests(long now) {
+        Iterator<Worker> oldest = this.busy.values().iterator();
+        while (oldest.hasNext()) {
+            Worker worker = oldest.next();
+            if (now - worker.expiry <= 0) {
+                return;
+            }
+            oldest.remove();
+            forgetExpired(worker);
+        }
+    }
+
     private void heartbeatAndExpire(ZMQ.Socket backend, long now) {
         expire(this.ready, now);
         expire(this.busy, now);
-        List<ByteKey> all = new ArrayList<>(this.ready.keySet());
-        all.addAll(this.busy.keySet());
-        for (ByteKey worker : all) {
+        heartbeat(this.ready, backend);
+        heartbeat(this.busy, backend);
+    }
+
+    private void heartbeat(Map<ByteKey, Worker> workers, ZMQ.Socket backend) {
+        Iterator<Worker> it = workers.values().iterator();
+        while (it.hasNext()) {
+            Worker worker = it.next();
             try {
-                if (backend.send(worker.bytes(), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                if (backend.send(worker.id.bytes(), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
                     backend.send(Ppp.HEARTBEAT, 0);
                 }
             }
             catch (ZMQException ex) {
-                this.ready.remove(worker);
-                this.busy.remove(worker);
-            }
-        }
-    }
-
-    private void expire(Map<ByteKey, Long> workers, long now) {
-        Iterator<Map.Entry<ByteKey, Long>> it = workers.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<ByteKey, Long> entry = it.next();
-            if (now - entry.getValue() > 0) {
                 it.remove();
-                this.expired++;
-                this.settings.listener.brokerWorkerExpired(this.settings.name);
-                logger.info("Worker {} silent for too long; forgetting it", entry.getKey());
+                this.notices.log(Notice.WORKER_UNREACHABLE, "Worker {} unreachable; forgetting it", worker.id);
             }
         }
     }
 
-    private void dropWorker(byte[] worker, String reason) {
+    private void expire(Map<ByteKey, Worker> workers, long now) {
+        Iterator<Worker> it = workers.values().iterator();
+        while (it.hasNext()) {
+            Worker worker = it.next();
+            if (now - worker.expiry > 0) {
+                it.remove();
+                forgetExpired(worker);
+            }
+        }
+    }
+
+    private void forgetExpired(Worker worker) {
+        this.expired++;
+        this.settings.listener.brokerWorkerExpired(this.settings.name);
+        this.notices.log(Notice.WORKER_EXPIRED, "Worker {} silent for too long; forgetting it", worker.id);
+    }
+
+    private void dropWorker(byte[] worker, Drop reason) {
         count(reason, worker);
         ByteKey key = this.lookup.wrap(worker);
         this.ready.remove(key);
         this.busy.remove(key);
     }
 
-    private void count(String reason, byte[] peer) {
+    private void count(Drop reason, byte[] peer) {
         this.invalid++;
-        this.settings.listener.brokerMessageDropped(reason);
-        logger.warn("Queue dropped an invalid message from peer {}: {}", FrameBuffer.hex(peer), reason);
+        this.settings.listener.brokerMessageDropped(reason.tag);
+        this.drops.log(reason, "Queue dropped an invalid message from peer {}: {}", FrameBuffer.hex(peer), reason.tag);
     }
 
     private void publish() {
@@ -329,12 +478,44 @@ public final class PirateQueue implements AutoCloseable {
     }
 
     /**
+     * Tells whether the queue serves: started, not closed and not failed.
+     * @return {@code true} while the loop runs
+     */
+    public boolean isRunning() {
+        return this.loop.isRunning();
+    }
+
+    /**
+     * Returns what stopped the queue, if anything did.
+     * @return the error that killed its loop or a ZeroMQ I/O thread, or {@code null}
+     */
+    public Throwable failure() {
+        return this.loop.failure();
+    }
+
+    /**
      * Stops the loop and closes both sockets; returns within about 100 ms, never after more than 5 s.
      */
     @Override
     public void close() {
         if (!this.loop.stop()) {
             this.context.close();
+        }
+    }
+
+    /** A worker the queue knows; one object for its whole life, so routing a request allocates nothing. */
+    private static final class Worker {
+
+        final ByteKey id;
+
+        /** Paranoid: when it counts as silent. Simple, while busy: when its request expires. */
+        long expiry;
+
+        /** While busy: the routing id of the client whose request it holds. */
+        byte[] client;
+
+        Worker(ByteKey id) {
+            this.id = id;
         }
     }
 
@@ -353,7 +534,11 @@ public final class PirateQueue implements AutoCloseable {
 
         private int liveness = 3;
 
+        private Duration requestExpiry = Duration.ofSeconds(30);
+
         private long maxMessageSize = 1024 * 1024;
+
+        private int maxFrames = 1024;
 
         private PirateListener listener = PirateListener.NONE;
 
@@ -387,22 +572,52 @@ public final class PirateQueue implements AutoCloseable {
         }
 
         /**
-         * Sets the largest message accepted (default 1 MiB).
-         * @param bytes the limit
+         * Sets how long a Simple Pirate worker may hold a request before the queue takes it for dead
+         * and forgets it (default 30 s). Make it longer than the slowest request and than a client's
+         * whole patience (timeout times attempts): a reply later than this is dropped. Paranoid
+         * Pirate workers prove they live with heartbeats instead.
+         * @param expiry a positive duration
+         * @return this builder
+         */
+        public Builder requestExpiry(Duration expiry) {
+            this.requestExpiry = Checks.positive(expiry, "requestExpiry");
+            return this;
+        }
+
+        /**
+         * Sets the largest message accepted from a client, all frames together (default 1 MiB).
+         * Larger messages are dropped and counted; a single larger frame makes ZeroMQ drop the
+         * connection. A worker's message may be larger by the queue's own routing frames.
+         * @param bytes at least 64
          * @return this builder
          */
         public Builder maxMessageSize(long bytes) {
+            if (bytes < 64) {
+                throw new IllegalArgumentException("maxMessageSize must be at least 64 bytes, was " + bytes);
+            }
             this.maxMessageSize = bytes;
             return this;
         }
 
         /**
-         * Sets the listener; the queue reports under its name as the service.
+         * Sets the most frames a client message may have, its routing id included (default 1024).
+         * Messages with more are dropped and counted.
+         * @param frames at least 3: routing id, delimiter, one body frame
+         * @return this builder
+         */
+        public Builder maxFrames(int frames) {
+            this.maxFrames = Checks.atLeast(frames, 3, "maxFrames");
+            return this;
+        }
+
+        /**
+         * Sets the listener; the queue reports under its name as the service. Its exceptions are
+         * logged, never thrown into the queue.
          * @param listener the listener
          * @return this builder
          */
         public Builder listener(PirateListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = CompositeListener.guard(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -419,8 +634,11 @@ public final class PirateQueue implements AutoCloseable {
         /**
          * Builds the queue.
          * @return the queue, not yet started
+         * @throws IllegalArgumentException if {@code frontend} or {@code backend} is not a ZeroMQ endpoint
          */
         public PirateQueue build() {
+            Endpoints.check(this.frontend, "frontend");
+            Endpoints.check(this.backend, "backend");
             return new PirateQueue(this);
         }
     }

@@ -7,8 +7,9 @@ package dev.pirate.queue;
  * @param readyWorkers workers waiting for a request
  * @param busyWorkers workers handling a request
  * @param requests requests routed to workers since start
- * @param workersExpired workers forgotten for silence since start
- * @param invalidMessages messages dropped as invalid since start
+ * @param workersExpired workers forgotten since start: silent for too long (Paranoid) or holding a request
+ * past the request expiry (Simple)
+ * @param invalidMessages messages dropped since start as malformed, oversized or misaddressed
  */
 public record QueueSnapshot(boolean running, int readyWorkers, int busyWorkers, long requests, long workersExpired,
         long invalidMessages) {

@@ -43,8 +43,8 @@ final class EnvelopeWorkerProtocol implements WorkerProtocol {
     }
 
     @Override
-    public void sendHeartbeat(ZMQ.Socket socket) {
-        socket.send(Ppp.HEARTBEAT, 0);
+    public boolean sendHeartbeat(ZMQ.Socket socket) {
+        return WorkerProtocol.sendFirstNow(socket, Ppp.HEARTBEAT, false);
     }
 
     @Override
@@ -80,7 +80,7 @@ final class EnvelopeWorkerProtocol implements WorkerProtocol {
     }
 
     @Override
-    public void sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply) {
-        WorkerProtocol.sendEnvelopeAndReply(socket, request, bodyStart(request), reply);
+    public boolean sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply) {
+        return WorkerProtocol.sendEnvelopeAndReply(socket, request, bodyStart(request), reply);
     }
 }

@@ -8,6 +8,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends heartbeats for the connections whose handler is running, so a handler slower than the
  * broker's liveness does not get its worker purged. One named thread per {@link MajordomoWorker}.
+ * <p>
+ * It borrows a connection's socket only for a non-blocking send: a heartbeat that cannot go now (the
+ * pipe to a vanished broker is full) is skipped, so the connection thread waiting to reclaim its
+ * socket never waits on the network.
  */
 final class HeartbeatKeeper implements AutoCloseable {
 

@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 
+import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.support.Checks;
+import dev.pirate.support.Sockets;
 
 /**
  * MDP/0.1 workers for one service: {@code concurrency} connections to a broker, each with its own
@@ -22,6 +24,11 @@ import dev.pirate.support.Checks;
  * Each connection sends READY, heartbeats while idle (and, through a helper thread, while its
  * handler runs), counts down liveness while the broker is silent, and on silence or DISCONNECT
  * closes its socket and reconnects after a back-off that doubles up to a cap, with jitter.
+ * <p>
+ * A connection loop that dies of something it cannot survive (an {@link Error} other than the
+ * handler failures it answers with an error reply), or a ZeroMQ I/O thread that dies, stops every
+ * connection loudly: it is logged at ERROR, told to {@link PirateListener#loopFailed(String, Throwable)}
+ * and kept for {@link #failure()}, so a process can exit instead of serving with fewer connections.
  * <pre>{@code
  * MajordomoWorker worker = MajordomoWorker.builder("tcp://127.0.0.1:5555", "echo", (body) -> body).build();
  * worker.start();
@@ -47,6 +54,8 @@ public final class MajordomoWorker implements AutoCloseable {
     private HeartbeatKeeper keeper;
 
     private boolean stopped;
+
+    private volatile Throwable failure;
 
     private MajordomoWorker(Settings settings) {
         this.settings = settings;
@@ -86,10 +95,14 @@ public final class MajordomoWorker implements AutoCloseable {
         if (!this.threads.isEmpty() || this.stopped) {
             throw new IllegalStateException("Worker for '" + service() + "' already started");
         }
+        String prefix = this.settings.threadNamePrefix();
+        Sockets.watchIoThreads(this.context, (cause) -> failed(prefix + "-io", cause));
         List<WorkerConnection> created = new ArrayList<>();
         for (int i = 1; i <= this.settings.concurrency(); i++) {
-            WorkerConnection connection = new WorkerConnection(this.settings, this.context, this.stopSignal);
-            Thread thread = new Thread(connection, this.settings.threadNamePrefix() + "-" + i);
+            String threadName = prefix + "-" + i;
+            WorkerConnection connection = new WorkerConnection(this.settings, this.context, this.stopSignal,
+                    (cause) -> failed(threadName, cause));
+            Thread thread = new Thread(connection, threadName);
             thread.setDaemon(true);
             created.add(connection);
             this.threads.add(thread);
@@ -98,6 +111,29 @@ public final class MajordomoWorker implements AutoCloseable {
         this.keeper = new HeartbeatKeeper(this.settings.threadNamePrefix() + "-heartbeat", this.connections,
                 this.settings.heartbeatInterval().toMillis());
         this.threads.forEach(Thread::start);
+    }
+
+    /**
+     * Stops every connection because one of them, or a ZeroMQ I/O thread, died; keeps the first cause.
+     * Connections that die of one cause together are each logged: there are at most a few of them.
+     */
+    private void failed(String component, Throwable cause) {
+        synchronized (this) {
+            if (this.failure == null) {
+                this.failure = cause;
+            }
+        }
+        logger.error("{} stopped: {}; stopping the worker for '{}'", component, cause.toString(), service(), cause);
+        this.settings.listener().loopFailed(component, cause);
+        this.stopSignal.countDown();
+    }
+
+    /**
+     * Returns what stopped the worker, if something did other than {@link #stop(Duration)}.
+     * @return the error that killed a connection loop or a ZeroMQ I/O thread, or {@code null}
+     */
+    public Throwable failure() {
+        return this.failure;
     }
 
     /**
@@ -376,12 +412,13 @@ public final class MajordomoWorker implements AutoCloseable {
         }
 
         /**
-         * Sets the listener that receives the worker's events.
+         * Sets the listener that receives the worker's events; its exceptions are logged, never
+         * thrown into a connection.
          * @param listener the listener
          * @return this builder
          */
         public Builder listener(PirateListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = CompositeListener.guard(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -403,8 +440,10 @@ public final class MajordomoWorker implements AutoCloseable {
         /**
          * Builds the worker; call {@link MajordomoWorker#start()} to connect.
          * @return the worker
+         * @throws IllegalArgumentException if {@code endpoint} is not a ZeroMQ endpoint
          */
         public MajordomoWorker build() {
+            Endpoints.check(this.endpoint, "endpoint");
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.protocol));

@@ -32,8 +32,8 @@ final class MdpWorkerProtocol implements WorkerProtocol {
     }
 
     @Override
-    public void sendHeartbeat(ZMQ.Socket socket) {
-        sendCommand(socket, MdpCommand.HEARTBEAT);
+    public boolean sendHeartbeat(ZMQ.Socket socket) {
+        return sendCommand(socket, MdpCommand.HEARTBEAT);
     }
 
     @Override
@@ -41,10 +41,13 @@ final class MdpWorkerProtocol implements WorkerProtocol {
         sendCommand(socket, MdpCommand.DISCONNECT);
     }
 
-    private static void sendCommand(ZMQ.Socket socket, MdpCommand command) {
-        socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+    private static boolean sendCommand(ZMQ.Socket socket, MdpCommand command) {
+        if (!WorkerProtocol.sendFirstNow(socket, Mdp.EMPTY, true)) {
+            return false;
+        }
         socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
         socket.send(command.frame(), 0);
+        return true;
     }
 
     @Override
@@ -72,12 +75,15 @@ final class MdpWorkerProtocol implements WorkerProtocol {
     }
 
     @Override
-    public void sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply) {
-        socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+    public boolean sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply) {
+        if (!WorkerProtocol.sendFirstNow(socket, Mdp.EMPTY, true)) {
+            return false;
+        }
         socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
         socket.send(MdpCommand.REPLY.frame(), ZMQ.SNDMORE);
         socket.send(request.get(3), ZMQ.SNDMORE);
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         WorkerProtocol.sendAll(socket, reply);
+        return true;
     }
 }

@@ -59,6 +59,14 @@ public final class QueueWorker implements AutoCloseable {
     }
 
     /**
+     * Returns what stopped the workers, if something did other than {@link #stop(Duration)}.
+     * @return the error that killed a connection loop or a ZeroMQ I/O thread, or {@code null}
+     */
+    public Throwable failure() {
+        return this.workers.failure();
+    }
+
+    /**
      * Stops after the requests in hand are answered, waiting at most the grace period.
      * @param gracePeriod the longest wait
      * @return {@code true} if every connection ended in time

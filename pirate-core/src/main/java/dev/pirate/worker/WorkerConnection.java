@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.support.FrameBuffer;
+import dev.pirate.support.RateLimitedLog;
 import dev.pirate.support.Sockets;
 
 /**
@@ -22,6 +24,13 @@ import dev.pirate.support.Sockets;
  * publishes the socket (a volatile write) so the {@link HeartbeatKeeper} may borrow it, one
  * compare-and-set at a time, to send the heartbeats that keep a slow handler's worker registered.
  * Ownership moves only through {@link #owner}, so the socket is never used by two threads at once.
+ * Every send after READY (which goes first on a fresh socket) is non-blocking, so the keeper holds the
+ * socket for microseconds at most, and a pipe that a vanished broker leaves full never wedges the loop.
+ * <p>
+ * What the broker sends (invalid messages, requests that make the handler fail, silence) is logged
+ * at most once a second per kind of trouble. Anything the loop cannot survive, an {@link Error}
+ * other than the handler failures it reports to the caller, ends the connection and is handed to
+ * the worker, which stops.
  */
 final class WorkerConnection implements Runnable {
 
@@ -30,6 +39,24 @@ final class WorkerConnection implements Runnable {
     private static final long MAX_WAIT_MILLIS = 100;
 
     private static final int DISCONNECT_LINGER_MILLIS = 500;
+
+    /** Spins before the loop yields the CPU while the keeper finishes a heartbeat. */
+    private static final int RECLAIM_SPINS = 100;
+
+    /** What network input makes a worker log; shared by every connection, each kind once a second. */
+    private enum Trouble {
+        INVALID_MESSAGE, HANDLER_FAILED, CONNECTION_LOST, BROKER_SILENT, REPLY_DROPPED
+    }
+
+    private enum Notice {
+        BROKER_DISCONNECTED
+    }
+
+    private static final RateLimitedLog<Trouble> troubles = new RateLimitedLog<>(logger, RateLimitedLog.Level.WARN,
+            Trouble.class);
+
+    private static final RateLimitedLog<Notice> notices = new RateLimitedLog<>(logger, RateLimitedLog.Level.INFO,
+            Notice.class);
 
     static final int OWNED_BY_LOOP = 0;
 
@@ -44,6 +71,8 @@ final class WorkerConnection implements Runnable {
     private final ZContext context;
 
     private final CountDownLatch stopSignal;
+
+    private final Consumer<Throwable> onDeath;
 
     private final AtomicInteger owner = new AtomicInteger(OWNED_BY_LOOP);
 
@@ -83,11 +112,17 @@ final class WorkerConnection implements Runnable {
     /** Conversations begun after a lost one; written by the connection thread only. */
     private volatile long reconnects;
 
-    WorkerConnection(MajordomoWorker.Settings settings, ZContext context, CountDownLatch stopSignal) {
+    /**
+     * Creates a connection; {@link #run()} runs it.
+     * @param onDeath told, on the connection thread as it ends, of anything the loop could not survive
+     */
+    WorkerConnection(MajordomoWorker.Settings settings, ZContext context, CountDownLatch stopSignal,
+            Consumer<Throwable> onDeath) {
         this.settings = settings;
         this.protocol = settings.protocol();
         this.context = context;
         this.stopSignal = stopSignal;
+        this.onDeath = onDeath;
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.heartbeatGraceNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS), this.heartbeatNanos / 2);
         this.backoff = new Backoff(settings.reconnectDelay(), settings.maxReconnectDelay());
@@ -119,6 +154,15 @@ final class WorkerConnection implements Runnable {
 
     @Override
     public void run() {
+        try {
+            converseUntilStopped();
+        }
+        catch (Throwable ex) {
+            this.onDeath.accept(ex);
+        }
+    }
+
+    private void converseUntilStopped() {
         FrameBuffer frames = new FrameBuffer(Long.MAX_VALUE, Integer.MAX_VALUE);
         boolean first = true;
         while (!stopping()) {
@@ -135,7 +179,8 @@ final class WorkerConnection implements Runnable {
             }
             catch (RuntimeException ex) {
                 if (!stopping()) {
-                    logger.warn("Worker for '{}' lost its connection: {}", this.settings.service(), ex.toString());
+                    troubles.log(Trouble.CONNECTION_LOST, "Worker for '{}' lost its connection: {}",
+                            this.settings.service(), ex.toString());
                 }
             }
             finally {
@@ -174,8 +219,8 @@ final class WorkerConnection implements Runnable {
                     missed++;
                     this.settings.listener().workerHeartbeatMissed(this.settings.service());
                     if (missed >= this.settings.liveness()) {
-                        logger.warn("Broker {} silent for {} heartbeats; reconnecting '{}'", this.settings.endpoint(),
-                                missed, this.settings.service());
+                        troubles.log(Trouble.BROKER_SILENT, "Broker {} silent for {} heartbeats; reconnecting '{}'",
+                                this.settings.endpoint(), missed, this.settings.service());
                         return;
                     }
                 }
@@ -195,11 +240,12 @@ final class WorkerConnection implements Runnable {
             }
             case HEARTBEAT -> onBrokerAnswered();
             case DISCONNECT -> {
-                logger.info("Broker {} disconnected worker for '{}'", this.settings.endpoint(), this.settings.service());
+                notices.log(Notice.BROKER_DISCONNECTED, "Broker {} disconnected worker for '{}'",
+                        this.settings.endpoint(), this.settings.service());
                 return false;
             }
-            case INVALID -> logger.warn("Worker for '{}' dropped an invalid message from {}", this.settings.service(),
-                    this.settings.endpoint());
+            case INVALID -> troubles.log(Trouble.INVALID_MESSAGE, "Worker for '{}' dropped an invalid message from {}",
+                    this.settings.service(), this.settings.endpoint());
         }
         return true;
     }
@@ -229,7 +275,7 @@ final class WorkerConnection implements Runnable {
         }
         catch (Exception | LinkageError | AssertionError ex) {
             // Errors a handler can cause are reported like exceptions; the connection must survive them.
-            logger.warn("Handler of '{}' failed", service, ex);
+            troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed", service, ex);
             reply = ErrorReply.body(service + ": " + ex);
             success = false;
         }
@@ -237,14 +283,29 @@ final class WorkerConnection implements Runnable {
             reclaimSocket();
         }
         this.settings.listener().workerRequestCompleted(service, success, System.nanoTime() - start);
-        this.protocol.sendReply(this.socket, frames, reply);
-        this.lastSentNanos = System.nanoTime();
+        if (this.protocol.sendReply(this.socket, frames, reply)) {
+            this.lastSentNanos = System.nanoTime();
+        }
+        else {
+            // The broker has not read the last thousand messages: it is gone or wedged, and its liveness
+            // check will tell. The client's retry asks again; blocking here would only deafen the loop.
+            troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' dropped a reply: {} is not reading", service,
+                    this.settings.endpoint());
+        }
     }
 
-    /** Waits while the keeper finishes a heartbeat it is sending; that takes microseconds. */
+    /**
+     * Waits while the keeper finishes a heartbeat it is sending. Its sends never block, so that takes
+     * microseconds; if the keeper thread was descheduled meanwhile, the loop yields instead of spinning.
+     */
     private void reclaimSocket() {
-        while (!this.owner.compareAndSet(HANDLER_RUNNING, OWNED_BY_LOOP)) {
-            Thread.onSpinWait();
+        for (int spins = 0; !this.owner.compareAndSet(HANDLER_RUNNING, OWNED_BY_LOOP); spins++) {
+            if (spins < RECLAIM_SPINS) {
+                Thread.onSpinWait();
+            }
+            else {
+                Thread.yield();
+            }
         }
     }
 
@@ -275,9 +336,11 @@ final class WorkerConnection implements Runnable {
         this.settings.listener().workerConnected(this.settings.service());
     }
 
+    /** A heartbeat the socket cannot take now (its pipe is full) is skipped; the next one is due at once. */
     private void sendHeartbeat() {
-        this.protocol.sendHeartbeat(this.socket);
-        this.lastSentNanos = System.nanoTime();
+        if (this.protocol.sendHeartbeat(this.socket)) {
+            this.lastSentNanos = System.nanoTime();
+        }
     }
 
     private void closeSocket() {

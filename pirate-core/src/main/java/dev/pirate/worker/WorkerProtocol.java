@@ -23,10 +23,14 @@ interface WorkerProtocol {
     /** Whether the protocol heartbeats; without heartbeats there is no liveness either. */
     boolean heartbeats();
 
-    /** Sends a heartbeat; only called when {@link #heartbeats()}. */
-    void sendHeartbeat(ZMQ.Socket socket);
+    /**
+     * Sends a heartbeat if the socket can take it now; only called when {@link #heartbeats()}.
+     * Never blocks: a heartbeat that cannot go now is skipped, and the next one goes instead.
+     * @return {@code false} if it was skipped
+     */
+    boolean sendHeartbeat(ZMQ.Socket socket);
 
-    /** Says goodbye before a clean stop, where the protocol has a way to. */
+    /** Says goodbye before a clean stop, where the protocol has a way to; never blocks. */
     void sendDisconnect(ZMQ.Socket socket);
 
     /** Classifies a received message. */
@@ -35,15 +39,32 @@ interface WorkerProtocol {
     /** Index of the first body frame of a message classified as {@link Kind#REQUEST}. */
     int bodyStart(FrameBuffer frames);
 
-    /** Sends the reply to a request. */
-    void sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply);
+    /**
+     * Sends the reply to a request if the socket can take it now; never blocks.
+     * @return {@code false} if the socket's pipe is full and the reply was not sent
+     */
+    boolean sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply);
 
-    /** Sends frames {@code [0, end)} of the request, then the reply frames, as one message. */
-    static void sendEnvelopeAndReply(ZMQ.Socket socket, FrameBuffer request, int end, List<byte[]> reply) {
-        for (int i = 0; i < end; i++) {
+    /**
+     * Sends the first frame of a message only if the socket can take it now. ZeroMQ counts whole
+     * messages against the high-water mark, so once the first frame is accepted the rest never
+     * block: a message either goes whole or is not started.
+     * @return {@code false} if the pipe is full (or there is none)
+     */
+    static boolean sendFirstNow(ZMQ.Socket socket, byte[] frame, boolean more) {
+        return socket.send(frame, more ? (ZMQ.SNDMORE | ZMQ.DONTWAIT) : ZMQ.DONTWAIT);
+    }
+
+    /** Sends frames {@code [0, end)} of the request, then the reply frames, as one message; never blocks. */
+    static boolean sendEnvelopeAndReply(ZMQ.Socket socket, FrameBuffer request, int end, List<byte[]> reply) {
+        if (!sendFirstNow(socket, request.get(0), true)) {
+            return false;
+        }
+        for (int i = 1; i < end; i++) {
             socket.send(request.get(i), ZMQ.SNDMORE);
         }
         sendAll(socket, reply);
+        return true;
     }
 
     /** Sends frames as the end of a message. */

@@ -51,6 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        this.target.checkEndpoint(this.spec.commandLine());
         LoadPlan plan = this.load.plan(this.spec, this.rate);
         if (this.pipeline) {
             return pipelined(plan);

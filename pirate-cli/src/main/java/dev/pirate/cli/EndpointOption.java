@@ -1,0 +1,33 @@
+package dev.pirate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+import dev.pirate.worker.Endpoints;
+
+/**
+ * Checks an endpoint option before a command starts anything, so {@code --connect localhost:5555}
+ * (no transport) is a usage error naming the option, not a worker that says it is ready and then
+ * fails every connect attempt.
+ */
+final class EndpointOption {
+
+    private EndpointOption() {
+    }
+
+    /**
+     * Checks one endpoint option.
+     * @param commandLine the command, for the usage error
+     * @param option the option's name, e.g. {@code --connect}
+     * @param endpoint its value
+     * @throws ParameterException naming the option if the value is not a ZeroMQ endpoint
+     */
+    static void check(CommandLine commandLine, String option, String endpoint) {
+        try {
+            Endpoints.check(endpoint, option);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new ParameterException(commandLine, ex.getMessage(), ex, null, endpoint);
+        }
+    }
+}
