@@ -43,6 +43,37 @@ final class BrokerCommand implements Callable<Integer> {
             description = "How long a request may wait for a worker (default: ${DEFAULT-VALUE}).")
     private Duration requestExpiry;
 
+    @Option(names = "--max-frames", defaultValue = "1024", paramLabel = "N",
+            description = "Most frames in one message (default: ${DEFAULT-VALUE}).")
+    private int maxFrames;
+
+    @Option(names = "--max-queued-requests", defaultValue = "10000", paramLabel = "N",
+            description = "Most requests waiting for a worker, per service; more are refused (default: ${DEFAULT-VALUE}).")
+    private int maxQueuedRequests;
+
+    @Option(names = "--max-queued-bytes", paramLabel = "BYTES",
+            description = "Most bytes of requests and undelivered replies held; more are refused "
+                    + "(default: a quarter of the heap, 16 MiB to 256 MiB).")
+    private Long maxQueuedBytes;
+
+    @Option(names = "--max-inbound-bytes", paramLabel = "BYTES",
+            description = "Most bytes of incoming messages ZeroMQ may hold before the broker reads them "
+                    + "(default: an eighth of the heap, 8 MiB to 128 MiB).")
+    private Long maxInboundBytes;
+
+    @Option(names = "--max-client-requests", defaultValue = "10000", paramLabel = "N",
+            description = "Most requests one client connection may have in the broker (default: ${DEFAULT-VALUE}).")
+    private int maxClientRequests;
+
+    @Option(names = "--max-services", defaultValue = "10000", paramLabel = "N",
+            description = "Most service names the broker knows at once (default: ${DEFAULT-VALUE}).")
+    private int maxServices;
+
+    @Option(names = "--max-redeliveries", defaultValue = "2", paramLabel = "N",
+            description = "Times a request is queued again after its worker died, before it is dropped as poison "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int maxRedeliveries;
+
     @Option(names = "--io-threads", defaultValue = "1", paramLabel = "N",
             description = "ZeroMQ I/O threads of the broker's context (default: ${DEFAULT-VALUE}).")
     private int ioThreads;
@@ -51,16 +82,28 @@ final class BrokerCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
+        EndpointOption.check(this.spec.commandLine(), "--bind", this.endpoint);
         MajordomoBroker broker;
         try {
-            broker = MajordomoBroker.builder()
+            MajordomoBroker.Builder builder = MajordomoBroker.builder()
                 .bind(this.endpoint)
                 .heartbeatInterval(this.heartbeat)
                 .liveness(this.liveness)
                 .maxMessageSize(this.maxMessageSize)
+                .maxFrames(this.maxFrames)
+                .maxQueuedRequests(this.maxQueuedRequests)
+                .maxClientRequests(this.maxClientRequests)
+                .maxServices(this.maxServices)
+                .maxRedeliveries(this.maxRedeliveries)
                 .requestExpiry(this.requestExpiry)
-                .ioThreads(this.ioThreads)
-                .build();
+                .ioThreads(this.ioThreads);
+            if (this.maxQueuedBytes != null) {
+                builder.maxQueuedBytes(this.maxQueuedBytes);
+            }
+            if (this.maxInboundBytes != null) {
+                builder.maxInboundBytes(this.maxInboundBytes);
+            }
+            broker = builder.build();
             broker.start();
         }
         catch (RuntimeException ex) {
@@ -72,7 +115,7 @@ final class BrokerCommand implements Callable<Integer> {
             if (signal.await(broker::isRunning)) {
                 return ExitCodes.OK;
             }
-            err.println("Broker on " + broker.endpoints().get(0) + " stopped unexpectedly; see the log");
+            err.println("Broker on " + broker.endpoints().get(0) + " stopped unexpectedly: " + broker.failure());
             err.flush();
             return ExitCodes.FAILURE;
         }

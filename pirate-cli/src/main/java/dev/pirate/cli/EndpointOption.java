@@ -3,7 +3,7 @@ package dev.pirate.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-import dev.pirate.worker.Endpoints;
+import dev.pirate.support.Endpoints;
 
 /**
  * Checks an endpoint option before a command starts anything, so {@code --connect localhost:5555}

@@ -15,6 +15,7 @@ import org.zeromq.ZMQ;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.Checks;
+import dev.pirate.support.Endpoints;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.InboundBudget;
 import dev.pirate.support.LoopThread;
@@ -252,7 +253,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder bind(String endpoint) {
-            this.endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+            this.endpoints.add(Endpoints.check(endpoint, "bind"));
             return this;
         }
 

@@ -19,6 +19,7 @@ import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.Ppp;
+import dev.pirate.support.Endpoints;
 import dev.pirate.support.ByteKey;
 import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;

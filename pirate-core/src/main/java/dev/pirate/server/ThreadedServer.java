@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.ErrorReply;
+import dev.pirate.support.Endpoints;
 import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.LoopThread;

@@ -14,6 +14,7 @@ import org.zeromq.ZContext;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.support.Endpoints;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Sockets;
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.zeromq.SocketType;
 
 import dev.pirate.event.PirateListener;
+import dev.pirate.support.Endpoints;
 import dev.pirate.testing.RawPeer;
 import dev.pirate.testing.RecordingListener;
 import dev.pirate.testing.Resources;

@@ -1,4 +1,4 @@
-package dev.pirate.worker;
+package dev.pirate.support;
 
 import java.util.regex.Pattern;
 
