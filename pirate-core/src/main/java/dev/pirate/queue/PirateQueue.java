@@ -26,7 +26,6 @@ import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.LoopThread;
 import dev.pirate.support.RateLimitedLog;
 import dev.pirate.support.Sockets;
-import dev.pirate.worker.Endpoints;
 
 /**
  * The Guide's Simple Pirate and Paranoid Pirate queues: a ROUTER frontend for Lazy Pirate clients,

@@ -21,7 +21,6 @@ import dev.pirate.support.LoopThread;
 import dev.pirate.support.Loops;
 import dev.pirate.support.RateLimitedLog;
 import dev.pirate.support.Sockets;
-import dev.pirate.worker.Endpoints;
 import dev.pirate.worker.RequestHandler;
 
 /**
