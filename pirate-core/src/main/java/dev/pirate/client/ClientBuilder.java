@@ -3,6 +3,7 @@ package dev.pirate.client;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 
 /**
@@ -52,7 +53,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
 
     /**
-     * Sets the listener that receives the client's events.
+     * Sets the listener that receives the client's events. Its exceptions are logged and otherwise
+     * ignored: a failing listener never fails a request nor stops the I/O thread.
      * @param listener the listener
      * @return this builder
      */
@@ -82,6 +84,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
 
     ClientEngine engine(Wire wire) {
-        return new ClientEngine(this.endpoint, wire, this.listener, this.defaults, this.maxMessageSize, this.threadName);
+        // Guarded: the listener runs on the I/O thread, where an exception would end the loop.
+        return new ClientEngine(this.endpoint, wire, CompositeListener.guard(this.listener), this.defaults,
+                this.maxMessageSize, this.threadName);
     }
 }
