@@ -363,8 +363,6 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
     }
 
     private void drainPipe(ByteBuffer drain) {
-        // Clear the flag first: a submit that races with the drain then writes again.
-        this.wakeupPending.set(false);
         try {
             while (this.pipe.source().read(drain.clear()) > 0) {
                 // keep reading until the pipe is empty
@@ -373,6 +371,11 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot read the client's wake-up pipe", ex);
         }
+        // Cleared after the read, never before: a caller's byte written between a clear and the read
+        // would be swallowed with the flag left set, and every later wake-up (close() too) skipped.
+        // A caller that finds the flag still set queued its work before this clear, and the loop reads
+        // the queue and its closing flag after it.
+        this.wakeupPending.set(false);
     }
 
     /** Takes an idle socket and, like the synchronous pool, keeps one connected spare ready. */
