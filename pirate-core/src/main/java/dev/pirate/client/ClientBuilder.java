@@ -3,7 +3,9 @@ package dev.pirate.client;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.support.Checks;
 
 /**
  * Settings shared by {@link MajordomoClient} and {@link DirectClient}.
@@ -21,6 +23,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     long maxMessageSize = 16L * 1024 * 1024;
 
     String threadName = "pirate-client-io";
+
+    int maxInFlight = 1000;
 
     ClientBuilder(String endpoint) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -52,7 +56,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
 
     /**
-     * Sets the listener that receives the client's events.
+     * Sets the listener that receives the client's events. Its exceptions are logged and otherwise
+     * ignored: a failing listener never fails a request nor stops the I/O thread.
      * @param listener the listener
      * @return this builder
      */
@@ -81,7 +86,25 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
         return self();
     }
 
+    /**
+     * Sets the most requests the client has in flight at once, synchronous and asynchronous together
+     * (default 1000). Past it a request is not sent: {@code requestAsync} returns a future that has
+     * already failed, and a synchronous {@code request} throws, with a
+     * {@link PirateInFlightLimitException}. Each request in flight holds one socket, so the limit also
+     * sizes the client's ZeroMQ socket cap; every socket uses a few file descriptors, so keep the
+     * limit well below the process's descriptor limit.
+     * @param requests one or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code requests} is not positive
+     */
+    public B maxInFlight(int requests) {
+        this.maxInFlight = Checks.atLeast(requests, 1, "maxInFlight");
+        return self();
+    }
+
     ClientEngine engine(Wire wire) {
-        return new ClientEngine(this.endpoint, wire, this.listener, this.defaults, this.maxMessageSize, this.threadName);
+        // Guarded: the listener runs on the I/O thread, where an exception would end the loop.
+        return new ClientEngine(this.endpoint, wire, CompositeListener.guard(this.listener), this.defaults,
+                this.maxMessageSize, this.threadName, this.maxInFlight);
     }
 }

@@ -24,10 +24,20 @@ import dev.pirate.support.Sockets;
  * Sockets move between threads only through the pool, a concurrent deque, which gives the
  * happens-before edge ZeroMQ asks for. A socket whose attempt timed out is closed (LINGER 0), never
  * pooled, so a late reply dies with it.
+ * <p>
+ * Requests in flight, sync and async together, are bounded by {@code maxInFlight}, and the
+ * context's socket cap is sized from it: every request holds one socket, so the bound plus the
+ * idle and spare sockets always fit, and the cap can never be hit inside the I/O thread.
  */
 final class ClientEngine implements SocketPool, AutoCloseable {
 
     private static final int MAX_IDLE_SOCKETS = 64;
+
+    /**
+     * Sockets beyond the requests in flight and the two idle pools: the spare each pool opens, and
+     * the few the synchronous pool may hold for a moment over its bound when threads race.
+     */
+    private static final int SPARE_SOCKETS = 16;
 
     private final String endpoint;
 
@@ -47,20 +57,51 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     private final AtomicInteger syncCalls = new AtomicInteger();
 
+    /** Requests in flight, sync and async; at most {@link #maxInFlight}. */
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private final int maxInFlight;
+
     private final long maxMessageSize;
 
     private volatile boolean closed;
 
-    private AsyncLoop asyncLoop;
+    /** Set when one of the context's ZeroMQ I/O threads died: no socket of the context works any more. */
+    private volatile Throwable contextFailure;
+
+    private volatile AsyncLoop asyncLoop;
 
     ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, long maxMessageSize,
-            String threadName) {
+            String threadName, int maxInFlight) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.wire = wire;
         this.listener = listener;
         this.defaults = defaults;
         this.maxMessageSize = maxMessageSize;
         this.threadName = threadName;
+        this.maxInFlight = maxInFlight;
+        // Both before the first socket: the cap sizes the context's slot table, the watcher its threads.
+        this.context.getContext().setMaxSockets(socketCap(maxInFlight));
+        Sockets.watchIoThreads(this.context, this::contextDied);
+    }
+
+    /** One socket per request in flight, plus both idle pools and their spares. */
+    static int socketCap(int maxInFlight) {
+        long cap = (long) maxInFlight + AsyncLoop.MAX_IDLE_SOCKETS + MAX_IDLE_SOCKETS + SPARE_SOCKETS;
+        return (int) Math.min(Integer.MAX_VALUE - 16, cap);
+    }
+
+    /** Told by a dying ZeroMQ I/O thread of the context. */
+    private void contextDied(Throwable cause) {
+        this.contextFailure = cause;
+        AsyncLoop loop = this.asyncLoop;
+        if (loop != null) {
+            // The loop fails its requests and reports the cause as it ends.
+            loop.fail(cause);
+        }
+        else {
+            this.listener.loopFailed(this.threadName, cause);
+        }
     }
 
     String endpoint() {
@@ -86,8 +127,14 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     List<byte[]> call(String target, List<byte[]> body, CallOptions options) {
         checkBody(body);
         this.syncCalls.incrementAndGet();
+        boolean started = false;
         try {
             checkOpen();
+            checkContext(target);
+            if (!tryStartRequest()) {
+                throw new PirateInFlightLimitException(target, this.endpoint, this.maxInFlight);
+            }
+            started = true;
             Exchange exchange = new Exchange(this, this, target, body, options);
             FrameBuffer frames = newFrameBuffer();
             exchange.begin();
@@ -109,6 +156,9 @@ final class ClientEngine implements SocketPool, AutoCloseable {
             throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
         }
         finally {
+            if (started) {
+                requestEnded();
+            }
             if (this.syncCalls.decrementAndGet() == 0 && this.closed) {
                 synchronized (this.syncCalls) {
                     this.syncCalls.notifyAll();
@@ -117,18 +167,75 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         }
     }
 
+    /**
+     * Hands a request to the I/O thread. Past the in-flight bound, or once the I/O thread (or the
+     * context) died, the future fails at once instead of being queued.
+     */
     CompletableFuture<List<byte[]>> callAsync(String target, List<byte[]> body, CallOptions options) {
         checkBody(body);
         checkOpen();
-        return asyncLoop().submit(target, body, options);
+        try {
+            checkContext(target);
+        }
+        catch (PirateException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+        if (!tryStartRequest()) {
+            return CompletableFuture.failedFuture(new PirateInFlightLimitException(target, this.endpoint,
+                    this.maxInFlight));
+        }
+        AsyncLoop loop;
+        try {
+            loop = asyncLoop();
+        }
+        catch (RuntimeException ex) {
+            requestEnded();
+            throw ex;
+        }
+        // From here the loop owns the permit and gives it back when the request ends.
+        return loop.submit(target, body, options);
     }
 
     private synchronized AsyncLoop asyncLoop() {
         checkOpen();
         if (this.asyncLoop == null) {
-            this.asyncLoop = new AsyncLoop(this, this.context, this.threadName);
+            this.asyncLoop = new AsyncLoop(this, this.threadName);
+            Throwable cause = this.contextFailure;
+            if (cause != null) {
+                // An I/O thread died while the loop started, too late for the check in callAsync.
+                this.asyncLoop.fail(cause);
+            }
         }
         return this.asyncLoop;
+    }
+
+    /** Takes an in-flight permit unless {@link #maxInFlight} are taken. */
+    private boolean tryStartRequest() {
+        int current;
+        do {
+            current = this.requests.get();
+            if (current >= this.maxInFlight) {
+                return false;
+            }
+        }
+        while (!this.requests.compareAndSet(current, current + 1));
+        return true;
+    }
+
+    /** Gives back the permit of a request that ended, whichever way. */
+    void requestEnded() {
+        this.requests.decrementAndGet();
+    }
+
+    private void checkContext(String target) {
+        Throwable cause = this.contextFailure;
+        if (cause != null) {
+            PirateException failure = new PirateException("The client for " + this.endpoint
+                    + " cannot send to '" + target + "': a ZeroMQ I/O thread died (" + cause + ")", target,
+                    this.endpoint);
+            failure.initCause(cause);
+            throw failure;
+        }
     }
 
     private static void checkBody(List<byte[]> body) {
