@@ -111,32 +111,22 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
     }
 
     /**
-     * Starts the loop from a short-lived daemon thread: a thread inherits its starter's daemon status,
-     * so the I/O thread is a daemon, as ZeroMQ's own threads are, and a client the application forgot
-     * to close does not keep the JVM alive.
+     * Starts the loop on a daemon thread, as ZeroMQ's own threads are, so a client the application
+     * forgot to close does not keep the JVM alive.
      */
     private void start() {
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread starter = new Thread(() -> {
-            try {
-                this.loop.start(this.threadName, this::run, this::died);
-            }
-            catch (RuntimeException ex) {
-                failure[0] = ex;
-            }
-        }, this.threadName + "-start");
-        starter.setDaemon(true);
-        starter.start();
-        Loops.joinUninterruptibly(starter);
-        if (failure[0] != null) {
+        try {
+            this.loop.startDaemon(this.threadName, this::run, this::died);
+        }
+        catch (RuntimeException ex) {
             closePipe();
             try {
                 this.selector.close();
             }
-            catch (IOException ex) {
-                logger.debug("Closing the selector failed", ex);
+            catch (IOException closeFailure) {
+                logger.debug("Closing the selector failed", closeFailure);
             }
-            throw failure[0];
+            throw ex;
         }
     }
 

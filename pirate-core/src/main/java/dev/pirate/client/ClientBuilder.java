@@ -3,6 +3,7 @@ package dev.pirate.client;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.pirate.support.Endpoints;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.Checks;
@@ -27,7 +28,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     int maxInFlight = 1000;
 
     ClientBuilder(String endpoint) {
-        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.endpoint = Endpoints.check(endpoint, "endpoint");
     }
 
     @SuppressWarnings("unchecked")

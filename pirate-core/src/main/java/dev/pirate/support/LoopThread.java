@@ -53,12 +53,28 @@ public final class LoopThread {
      * @throws IllegalStateException if already started, or with the body's start-up failure
      */
     public synchronized void start(String name, Runnable body, Consumer<Throwable> onFailure) {
+        start(name, body, onFailure, false);
+    }
+
+    /**
+     * Like {@link #start(String, Runnable, Consumer)}, on a daemon thread: for a loop whose owner may
+     * be forgotten without being closed, which must not keep the JVM alive.
+     * @param name the thread name
+     * @param body the loop
+     * @param onFailure told once if the loop died after it started
+     */
+    public synchronized void startDaemon(String name, Runnable body, Consumer<Throwable> onFailure) {
+        start(name, body, onFailure, true);
+    }
+
+    private void start(String name, Runnable body, Consumer<Throwable> onFailure, boolean daemon) {
         if (this.thread != null) {
             throw new IllegalStateException(name + " already started");
         }
         this.onFailure = onFailure;
         this.running = true;
         this.thread = new Thread(() -> run(body), name);
+        this.thread.setDaemon(daemon);
         this.thread.start();
         Loops.awaitUninterruptibly(this.started);
         if (this.startFailure != null) {
