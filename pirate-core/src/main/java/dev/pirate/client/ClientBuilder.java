@@ -3,10 +3,10 @@ package dev.pirate.client;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.pirate.support.Endpoints;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.support.Checks;
+import dev.pirate.support.Endpoints;
 
 /**
  * Settings shared by {@link MajordomoClient} and {@link DirectClient}.

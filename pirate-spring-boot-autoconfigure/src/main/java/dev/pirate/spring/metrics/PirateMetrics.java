@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pirate.broker.BrokerSnapshot;
+import dev.pirate.protocol.RefusalReason;
 import dev.pirate.event.ClientOutcome;
 import dev.pirate.event.PirateListener;
 
@@ -30,7 +31,7 @@ import dev.pirate.event.PirateListener;
  * <caption>Meters</caption>
  * <tr><th>Name</th><th>Type</th><th>Tags</th></tr>
  * <tr><td>{@code pirate.client.requests}</td><td>timer</td><td>{@code service}, {@code outcome}
- * ({@code success|timeout|unknown_service|failed})</td></tr>
+ * ({@code success|timeout|unknown_service|failed|refused})</td></tr>
  * <tr><td>{@code pirate.client.retries}</td><td>counter</td><td>{@code service}</td></tr>
  * <tr><td>{@code pirate.worker.requests}</td><td>timer</td><td>{@code service}, {@code outcome}
  * ({@code success|failed})</td></tr>
@@ -43,6 +44,10 @@ import dev.pirate.event.PirateListener;
  * ({@code idle|busy})</td></tr>
  * <tr><td>{@code pirate.broker.workers.expired}</td><td>counter</td><td>{@code service}</td></tr>
  * <tr><td>{@code pirate.broker.messages.invalid}</td><td>counter</td><td>{@code reason}</td></tr>
+ * <tr><td>{@code pirate.broker.requests.refused}</td><td>counter</td><td>{@code reason} (the words of
+ * {@code RefusalReason}, each registered at 0 from the start)</td></tr>
+ * <tr><td>{@code pirate.broker.replies.dropped}</td><td>counter</td><td>{@code reason}</td></tr>
+ * <tr><td>{@code pirate.loops.failed}</td><td>counter</td><td>{@code component}</td></tr>
  * </table>
  * Timers publish a percentile histogram unless a meter filter says otherwise (in Spring Boot,
  * {@code management.metrics.distribution.percentiles-histogram.pirate=false}).
@@ -82,6 +87,12 @@ public class PirateMetrics implements PirateListener {
 
     private final ConcurrentMap<String, Counter> invalidMessages = new ConcurrentHashMap<>();
 
+    private final ConcurrentMap<String, Counter> refusedRequests = new ConcurrentHashMap<>();
+
+    private final ConcurrentMap<String, Counter> droppedReplies = new ConcurrentHashMap<>();
+
+    private final ConcurrentMap<String, Counter> failedLoops = new ConcurrentHashMap<>();
+
     /**
      * Creates the metrics.
      * @param registry the registry that receives the meters
@@ -100,6 +111,9 @@ public class PirateMetrics implements PirateListener {
         this.brokerSnapshot = Objects.requireNonNull(brokerSnapshot, "brokerSnapshot");
         this.registeredConnections = Objects.requireNonNull(registeredConnections, "registeredConnections");
         this.maxServices = maxServices;
+        for (RefusalReason reason : RefusalReason.values()) {
+            brokerRequestRefusedCounter(reason.word());
+        }
     }
 
     // --- client ---
@@ -156,15 +170,43 @@ public class PirateMetrics implements PirateListener {
 
     @Override
     public void brokerMessageDropped(String reason) {
-        // Reasons are a fixed set of words (InvalidReason), so this map stays small.
-        Counter counter = this.invalidMessages.get(reason);
+        counter(this.invalidMessages, "pirate.broker.messages.invalid", "Messages the broker dropped as invalid",
+                "reason", reason).increment();
+    }
+
+    @Override
+    public void brokerRequestRefused(String reason) {
+        brokerRequestRefusedCounter(reason).increment();
+    }
+
+    private Counter brokerRequestRefusedCounter(String reason) {
+        return counter(this.refusedRequests, "pirate.broker.requests.refused",
+                "Requests the broker refused or gave up on, by reason", "reason", reason);
+    }
+
+    @Override
+    public void brokerReplyDropped(String reason) {
+        counter(this.droppedReplies, "pirate.broker.replies.dropped",
+                "Replies the broker could not deliver and gave up on, by reason", "reason", reason).increment();
+    }
+
+    // --- any component ---
+
+    @Override
+    public void loopFailed(String component, Throwable cause) {
+        counter(this.failedLoops, "pirate.loops.failed", "Pirate loops that died and stopped their component",
+                "component", component).increment();
+    }
+
+    /** Reasons and components are small fixed sets of words, so these maps stay small. */
+    private Counter counter(ConcurrentMap<String, Counter> counters, String name, String description, String tag,
+            String value) {
+        Counter counter = counters.get(value);
         if (counter == null) {
-            counter = this.invalidMessages.computeIfAbsent(reason, (r) -> Counter.builder("pirate.broker.messages.invalid")
-                .description("Messages the broker dropped as invalid")
-                .tag("reason", r)
-                .register(this.registry));
+            counter = counters.computeIfAbsent(value,
+                    (v) -> Counter.builder(name).description(description).tag(tag, v).register(this.registry));
         }
-        counter.increment();
+        return counter;
     }
 
     // --- meters per service ---

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.pirate.broker.BrokerSnapshot;
 import dev.pirate.broker.InvalidReason;
+import dev.pirate.protocol.RefusalReason;
 import dev.pirate.event.ClientOutcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,6 +141,24 @@ class PirateMetricsTests {
         assertThat(this.registry.get("pirate.broker.messages.invalid").tag("reason", "bad_header").counter().count())
             .isEqualTo(2);
         assertThat(this.registry.get("pirate.broker.messages.invalid").tag("reason", "oversized").counter().count())
+            .isOne();
+    }
+
+    @Test
+    void refusalsAreCountedByReasonAndEveryReasonExistsFromTheStart() {
+        for (RefusalReason reason : RefusalReason.values()) {
+            assertThat(this.registry.get("pirate.broker.requests.refused").tag("reason", reason.word()).counter().count())
+                .as(reason.word()).isZero();
+        }
+        this.metrics.brokerRequestRefused(RefusalReason.OVERLOADED.word());
+        this.metrics.brokerRequestRefused(RefusalReason.OVERLOADED.word());
+        this.metrics.brokerReplyDropped("too-large");
+        this.metrics.loopFailed("pirate-broker", new OutOfMemoryError("test"));
+        assertThat(this.registry.get("pirate.broker.requests.refused").tag("reason", "overloaded").counter().count())
+            .isEqualTo(2);
+        assertThat(this.registry.get("pirate.broker.replies.dropped").tag("reason", "too-large").counter().count())
+            .isOne();
+        assertThat(this.registry.get("pirate.loops.failed").tag("component", "pirate-broker").counter().count())
             .isOne();
     }
 
