@@ -26,6 +26,7 @@ import org.zeromq.SocketType;
 import dev.pirate.event.ClientOutcome;
 import dev.pirate.event.PirateListener;
 import dev.pirate.server.ThreadedServer;
+import dev.pirate.testing.ForeignBroker;
 import dev.pirate.testing.RawPeer;
 import dev.pirate.testing.Resources;
 import dev.pirate.testing.UpperCaseServer;
@@ -48,20 +49,6 @@ class AsyncClientRobustnessTest {
         return this.resources.track(resource);
     }
 
-    /**
-     * Receives the next MDP request at a fake broker that plays a foreign MDP/0.1 broker: the client's
-     * PX/1 question ({@code mmi.pirate}) is answered {@code 501}, as RFC 8 has it for an unknown
-     * {@code mmi.*} service.
-     */
-    private static List<byte[]> nextRequest(RawPeer fakeBroker) {
-        List<byte[]> message = fakeBroker.receive();
-        while (message != null && text(message.get(3)).equals("mmi.pirate")) {
-            fakeBroker.send(message.get(0), EMPTY, MDPC01, message.get(3), bytes("501"));
-            message = fakeBroker.receive();
-        }
-        return message;
-    }
-
     /** Answers one MDP request received by a fake broker with its own body, as an echo service would. */
     private static void echo(RawPeer fakeBroker, List<byte[]> request) {
         List<byte[]> reply = new ArrayList<>(request);
@@ -75,7 +62,7 @@ class AsyncClientRobustnessTest {
         String threadName = "idle-spin-test-io";
         MajordomoClient client = track(MajordomoClient.builder(fakeBroker.endpoint()).threadName(threadName).build());
         CompletableFuture<List<byte[]>> reply = client.requestAsync("echo", List.of(bytes("ping")));
-        echo(fakeBroker, nextRequest(fakeBroker));
+        echo(fakeBroker, ForeignBroker.nextRequest(fakeBroker));
         assertThat(text(reply.join().get(0))).isEqualTo("ping");
 
         Thread io = Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().equals(threadName))
@@ -112,7 +99,7 @@ class AsyncClientRobustnessTest {
                 .hasMessageContaining("1000").hasMessageContaining("maxInFlight");
         }
         for (int i = 0; i < limit; i++) {
-            echo(fakeBroker, nextRequest(fakeBroker));
+            echo(fakeBroker, ForeignBroker.nextRequest(fakeBroker));
         }
         for (int i = 0; i < limit; i++) {
             assertThat(text(replies.get(i).orTimeout(30, TimeUnit.SECONDS).join().get(0))).isEqualTo("r" + i);
@@ -120,7 +107,7 @@ class AsyncClientRobustnessTest {
 
         // Every permit came back: a full window can be sent again.
         CompletableFuture<List<byte[]>> later = client.requestAsync("echo", List.of(bytes("later")));
-        echo(fakeBroker, nextRequest(fakeBroker));
+        echo(fakeBroker, ForeignBroker.nextRequest(fakeBroker));
         assertThat(text(later.orTimeout(10, TimeUnit.SECONDS).join().get(0))).isEqualTo("later");
     }
 
@@ -142,12 +129,12 @@ class AsyncClientRobustnessTest {
         assertThatThrownBy(() -> MajordomoClient.builder(fakeBroker.endpoint()).maxInFlight(0))
             .isInstanceOf(IllegalArgumentException.class);
 
-        echo(fakeBroker, nextRequest(fakeBroker));
-        echo(fakeBroker, nextRequest(fakeBroker));
+        echo(fakeBroker, ForeignBroker.nextRequest(fakeBroker));
+        echo(fakeBroker, ForeignBroker.nextRequest(fakeBroker));
         assertThat(first.orTimeout(10, TimeUnit.SECONDS).join()).isNotEmpty();
         assertThat(second.orTimeout(10, TimeUnit.SECONDS).join()).isNotEmpty();
         CompletableFuture<List<byte[]>> fourth = client.requestAsync("echo", List.of(bytes("4")));
-        echo(fakeBroker, nextRequest(fakeBroker));
+        echo(fakeBroker, ForeignBroker.nextRequest(fakeBroker));
         assertThat(text(fourth.orTimeout(10, TimeUnit.SECONDS).join().get(0))).isEqualTo("4");
     }
 
@@ -175,7 +162,7 @@ class AsyncClientRobustnessTest {
             .hasRootCauseInstanceOf(IllegalStateException.class);
 
         CompletableFuture<List<byte[]>> good = client.requestAsync("echo", List.of(bytes("good")));
-        List<byte[]> request = nextRequest(fakeBroker);
+        List<byte[]> request = ForeignBroker.nextRequest(fakeBroker);
         assertThat(text(request.get(request.size() - 1))).isEqualTo("good");
         echo(fakeBroker, request);
         assertThat(text(good.orTimeout(10, TimeUnit.SECONDS).join().get(0))).isEqualTo("good");
@@ -203,9 +190,9 @@ class AsyncClientRobustnessTest {
         MajordomoClient client = track(MajordomoClient.builder(fakeBroker.endpoint()).threadName("dying-io")
             .timeout(Duration.ofSeconds(30)).retries(0).listener(deadly).build());
         CompletableFuture<List<byte[]>> waiting = client.requestAsync("slow", List.of(bytes("never answered")));
-        nextRequest(fakeBroker);
+        ForeignBroker.nextRequest(fakeBroker);
         CompletableFuture<List<byte[]>> killer = client.requestAsync("boom", List.of(bytes("x")));
-        echo(fakeBroker, nextRequest(fakeBroker));
+        echo(fakeBroker, ForeignBroker.nextRequest(fakeBroker));
 
         Throwable failure = await().atMost(Duration.ofSeconds(10)).until(() -> failureOf(waiting), (f) -> f != null);
         assertThat(failure).isInstanceOf(PirateException.class).hasCauseInstanceOf(Boom.class)

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.zeromq.SocketType;
 
 import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.testing.ForeignBroker;
 import dev.pirate.testing.RawPeer;
 import dev.pirate.testing.Resources;
 import dev.pirate.testing.RecordingListener;
@@ -68,7 +69,7 @@ class MajordomoClientTest {
         try (RawPeer fakeBroker = RawPeer.bind(SocketType.ROUTER)) {
             MajordomoClient client = client(fakeBroker.endpoint(), Duration.ofSeconds(5), 0);
             CompletableFuture<List<byte[]>> reply = client.requestAsync("echo", List.of(bytes("a"), bytes("b")));
-            List<byte[]> request = fakeBroker.receive();
+            List<byte[]> request = ForeignBroker.nextRequest(fakeBroker);
             assertThat(describe(request.subList(1, request.size()))).containsExactly("", "MDPC01", "echo", "a", "b");
             fakeBroker.send(request.get(0), EMPTY, bytes("MDPC01"), bytes("echo"), bytes("A"), bytes("B"));
             assertThat(reply.join()).extracting(RawPeer::text).containsExactly("A", "B");
@@ -89,8 +90,8 @@ class MajordomoClientTest {
         try (RawPeer fakeBroker = RawPeer.bind(SocketType.ROUTER)) {
             MajordomoClient client = client(fakeBroker.endpoint(), Duration.ofMillis(300), 2);
             CompletableFuture<byte[]> result = CompletableFuture.supplyAsync(() -> client.request("echo", bytes("req")));
-            byte[] firstAttempt = fakeBroker.receive().get(0);
-            byte[] secondAttempt = fakeBroker.receive().get(0);
+            byte[] firstAttempt = ForeignBroker.nextRequest(fakeBroker).get(0);
+            byte[] secondAttempt = ForeignBroker.nextRequest(fakeBroker).get(0);
             assertThat(secondAttempt).isNotEqualTo(firstAttempt);
             fakeBroker.send(firstAttempt, EMPTY, bytes("MDPC01"), bytes("echo"), bytes("LATE"));
             fakeBroker.send(secondAttempt, EMPTY, bytes("MDPC01"), bytes("echo"), bytes("FRESH"));

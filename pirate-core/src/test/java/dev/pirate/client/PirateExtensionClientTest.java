@@ -4,6 +4,7 @@ import static dev.pirate.testing.RawPeer.bytes;
 import static dev.pirate.testing.RawPeer.describe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -44,7 +45,7 @@ class PirateExtensionClientTest {
         try (RawPeer broker = RawPeer.bind(SocketType.ROUTER);
                 MajordomoClient client = MajordomoClient.builder(broker.endpoint()).timeout(Duration.ofSeconds(5))
                     .retries(0).build()) {
-            CompletableFuture<byte[]> first = client.requestAsync("echo", bytes("one"));
+            CompletableFuture<List<byte[]>> first = client.requestAsync("echo", List.of(bytes("one")));
             List<byte[]> question = next(broker);
             assertThat(describe(question.subList(1, question.size())))
                 .containsExactly("", "MDPC01", "mmi.pirate", "PX1");
@@ -53,9 +54,9 @@ class PirateExtensionClientTest {
                 .containsExactly("", "MDPC01", "echo", "one");
             broker.send(question.get(0), EMPTY, C, bytes("mmi.pirate"), bytes("200"), bytes("PX1"));
             broker.send(plain.get(0), EMPTY, C, bytes("echo"), bytes("one"));
-            assertThat(first.join()).asString().isEqualTo("one");
+            assertThat(first.join().get(0)).asString().isEqualTo("one");
 
-            CompletableFuture<byte[]> second = client.requestAsync("echo", bytes("two"));
+            CompletableFuture<List<byte[]>> second = client.requestAsync("echo", List.of(bytes("two")));
             List<byte[]> marked = next(broker);
             assertThat(marked).hasSize(6);
             assertThat(describe(marked.subList(1, 4))).containsExactly("", "MDPC01", "echo");
@@ -63,13 +64,11 @@ class PirateExtensionClientTest {
             assertThat(describe(marked.subList(5, 6))).containsExactly("two");
             broker.send(marked.get(0), EMPTY, C, bytes("echo"), PirateExtension.REFUSED_MARKER, bytes("overloaded"),
                     bytes("queue full"));
-            assertThatExceptionOfType(PirateRefusedException.class).isThrownBy(second::join)
-                .satisfies((ex) -> {
-                    PirateRefusedException refused = (PirateRefusedException) ex;
-                    assertThat(refused.reason()).isEqualTo(RefusalReason.OVERLOADED);
-                    assertThat(refused.isTransient()).isTrue();
-                    assertThat(refused.getMessage()).contains("overloaded", "queue full", "'echo'");
-                });
+            assertThatThrownBy(second::join).cause().isInstanceOfSatisfying(PirateRefusedException.class, (refused) -> {
+                assertThat(refused.reason()).isEqualTo(RefusalReason.OVERLOADED);
+                assertThat(refused.isTransient()).isTrue();
+                assertThat(refused.getMessage()).contains("overloaded", "queue full", "'echo'");
+            });
         }
     }
 
@@ -78,14 +77,14 @@ class PirateExtensionClientTest {
         try (RawPeer broker = RawPeer.bind(SocketType.ROUTER);
                 MajordomoClient client = MajordomoClient.builder(broker.endpoint()).timeout(Duration.ofSeconds(5))
                     .retries(0).build()) {
-            CompletableFuture<byte[]> first = client.requestAsync("echo", bytes("one"));
+            CompletableFuture<List<byte[]>> first = client.requestAsync("echo", List.of(bytes("one")));
             List<byte[]> question = next(broker);
             List<byte[]> plain = next(broker);
             broker.send(question.get(0), EMPTY, C, bytes("mmi.pirate"), bytes("501"));
             broker.send(plain.get(0), EMPTY, C, bytes("echo"), bytes("one"));
             first.join();
             for (int i = 0; i < 5; i++) {
-                CompletableFuture<byte[]> later = client.requestAsync("echo", bytes("n" + i));
+                CompletableFuture<List<byte[]>> later = client.requestAsync("echo", List.of(bytes("n" + i)));
                 List<byte[]> request = next(broker);
                 assertThat(describe(request.subList(1, request.size()))).as("no question, no PX frame")
                     .containsExactly("", "MDPC01", "echo", "n" + i);
@@ -122,7 +121,7 @@ class PirateExtensionClientTest {
                 // A first answered request: the negotiation's answer comes before its reply.
                 assertThat(client.request("echo", bytes("hello"))).asString().isEqualTo("hello");
                 // This one waits in the queue: no worker offers 'nobody', and the queue's limit is one.
-                CompletableFuture<byte[]> waiting = client.requestAsync("nobody", bytes("first"));
+                CompletableFuture<List<byte[]>> waiting = client.requestAsync("nobody", List.of(bytes("first")));
                 await().atMost(Duration.ofSeconds(10)).until(() -> broker.snapshot().services().stream()
                     .anyMatch((s) -> s.name().equals("nobody") && s.queued() == 1));
                 assertThatExceptionOfType(PirateRefusedException.class)
