@@ -17,7 +17,6 @@ import dev.pirate.event.PirateListener;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
 import dev.pirate.support.FrameBuffer;
-import dev.pirate.support.InboundBudget;
 import dev.pirate.support.LoopThread;
 import dev.pirate.support.Sockets;
 
@@ -103,8 +102,7 @@ public final class MajordomoBroker implements AutoCloseable {
     private ZMQ.Socket openSocket() {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.ROUTER);
         socket.setRouterMandatory(true);
-        socket.setMaxMsgSize(this.settings.maxMessageSize);
-        socket.setMsgAllocator(new InboundBudget(this.settings.maxInboundBytes, this.settings.maxMessageSize));
+        Sockets.limitInbound(socket, this.settings.maxMessageSize, this.settings.maxInboundBytes);
         socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval.toMillis()));
         List<String> bound = new ArrayList<>();
         for (String endpoint : this.settings.endpoints) {
@@ -462,8 +460,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return an eighth of the maximum heap, between 8 MiB and 128 MiB
          */
         public static long defaultMaxInboundBytes() {
-            long eighth = Runtime.getRuntime().maxMemory() / 8;
-            return Math.max(8L << 20, Math.min(128L << 20, eighth));
+            return Sockets.defaultInboundBudget();
         }
 
         /**

@@ -186,8 +186,9 @@ public final class PirateQueue implements AutoCloseable {
     private ZMQ.Socket bind(String endpoint) {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.ROUTER);
         socket.setRouterMandatory(true);
-        // A single frame over the limit is refused by ZeroMQ itself, which drops that connection.
-        socket.setMaxMsgSize(this.settings.maxMessageSize);
+        // A single frame over the limit is refused by ZeroMQ itself, which drops that connection;
+        // frames past the inbound budget are not kept, and their message is dropped when read.
+        Sockets.limitInbound(socket, this.settings.maxMessageSize, Sockets.defaultInboundBudget());
         socket.bind(endpoint);
         return socket;
     }

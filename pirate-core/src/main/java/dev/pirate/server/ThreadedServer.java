@@ -118,8 +118,9 @@ public final class ThreadedServer implements AutoCloseable {
         ZMQ.Socket back;
         try {
             front = Sockets.create(this.context, SocketType.ROUTER);
-            // A single frame over the limit is refused by ZeroMQ itself, which drops that connection.
-            front.setMaxMsgSize(this.settings.maxMessageSize);
+            // A single frame over the limit is refused by ZeroMQ itself, which drops that connection;
+            // frames past the inbound budget are not kept, and their message is dropped when read.
+            Sockets.limitInbound(front, this.settings.maxMessageSize, Sockets.defaultInboundBudget());
             front.bind(this.settings.bind);
             this.endpoint = front.getLastEndpoint();
             back = Sockets.create(this.context, SocketType.DEALER);

@@ -74,6 +74,30 @@ public final class Sockets {
     }
 
     /**
+     * Bounds what a socket that accepts outside input can make ZeroMQ hold: every frame at most
+     * {@code maxMessageSize} ({@code MAXMSGSIZE}: a larger frame makes ZeroMQ drop the connection),
+     * and the unread frames of all its connections together at most {@code budgetBytes}
+     * ({@link InboundBudget}). Call before bind or connect; read the socket with a {@link FrameBuffer}.
+     * @param socket the socket
+     * @param maxMessageSize the largest frame, and the largest message the owner keeps
+     * @param budgetBytes the bytes of unread frames the socket may hold
+     */
+    public static void limitInbound(ZMQ.Socket socket, long maxMessageSize, long budgetBytes) {
+        int maxFrame = (int) Math.min(maxMessageSize, Integer.MAX_VALUE - 8);
+        socket.setMaxMsgSize(maxFrame);
+        socket.setMsgAllocator(new InboundBudget(budgetBytes, maxFrame));
+    }
+
+    /**
+     * Returns the default inbound budget of one socket for this JVM.
+     * @return an eighth of the maximum heap, between 8 MiB and 128 MiB
+     */
+    public static long defaultInboundBudget() {
+        long eighth = Runtime.getRuntime().maxMemory() / 8;
+        return Math.max(8L << 20, Math.min(128L << 20, eighth));
+    }
+
+    /**
      * Creates a socket with LINGER 0 (closing never blocks) and a short handshake interval.
      * @param context the context that owns the socket
      * @param type the socket type

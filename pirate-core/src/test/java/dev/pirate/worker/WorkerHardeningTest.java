@@ -63,6 +63,9 @@ class WorkerHardeningTest {
         try (StderrLines log = StderrLines.capture()) {
             start(MajordomoWorker.builder(broker.endpoint(), "flooded", (body) -> body));
             byte[] worker = broker.receive().get(0);
+            // Blocking sends instead of silent drops at a full pipe, so the request after the flood
+            // cannot be lost when the worker reads slowly (a busy machine).
+            broker.socket().setRouterMandatory(true);
             for (int i = 0; i < 20_000; i++) {
                 broker.send(worker, EMPTY, W, new byte[] { 0x7f });
             }

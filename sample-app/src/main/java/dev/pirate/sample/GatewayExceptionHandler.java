@@ -8,13 +8,16 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.pirate.client.PirateException;
+import dev.pirate.client.PirateRefusedException;
 import dev.pirate.client.PirateRemoteException;
 import dev.pirate.client.PirateTimeoutException;
 import dev.pirate.client.PirateUnknownServiceException;
 
 /**
  * Maps Pirate's failures to RFC 9457 problem details: no reply after every retry is 504, a service
- * without workers is 404, a failed handler is 502, any other client failure is 503.
+ * without workers is 404, a failed handler is 502, a request the broker refused is 503 with
+ * {@code Retry-After} when it may succeed later (overloaded, expired) and 422 when it never will (too
+ * large, poison), any other client failure is 503.
  */
 @RestControllerAdvice(assignableTypes = GatewayController.class)
 public class GatewayExceptionHandler {
@@ -37,6 +40,18 @@ public class GatewayExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.BAD_GATEWAY, "Service failed", ex);
         problem.setProperty("remoteMessage", ex.remoteMessage());
         return ResponseEntity.of(problem).build();
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> refused(PirateRefusedException ex) {
+        HttpStatus status = ex.isTransient() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.UNPROCESSABLE_CONTENT;
+        ProblemDetail problem = problem(status, "Request refused by the broker", ex);
+        problem.setProperty("reason", ex.word());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        if (ex.isTransient()) {
+            response.header("Retry-After", "1");
+        }
+        return response.body(problem);
     }
 
     @ExceptionHandler
