@@ -47,7 +47,7 @@ final class Fixture implements AutoCloseable {
 
     private final List<MajordomoClient> clients = new ArrayList<>();
 
-    private final List<String> notes = new ArrayList<>();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
 
     private BrokerProcess broker;
 
@@ -109,8 +109,15 @@ final class Fixture implements AutoCloseable {
             throws IOException, InterruptedException {
         WorkerProcess worker = WorkerProcess.start(workerName, this.broker.endpoint(), service, this.heartbeat,
                 concurrency, List.of(behaviour), this.dir);
+        // Counted even if it dies before it registers: its executions file may still hold a request.
         this.workers.add(worker);
+        worker.awaitRegistered();
         return worker;
+    }
+
+    /** The worker started last, also if it died before it registered. */
+    WorkerProcess lastWorker() {
+        return this.workers.get(this.workers.size() - 1);
     }
 
     /** A {@code MajordomoClient} for the broker, closed with the fixture. */
@@ -123,9 +130,14 @@ final class Fixture implements AutoCloseable {
         return client;
     }
 
-    /** A raw Pirate client whose replies count under a group; the caller closes it. */
+    /** A raw Pirate client whose replies count under a group, with ZeroMQ's default HWM; the caller closes it. */
     RawPirateClient rawClient(String group) {
-        return new RawPirateClient(this.context, this.broker.endpoint(), this.ledger, group);
+        return rawClient(group, 1000);
+    }
+
+    /** A raw Pirate client with a chosen send high-water mark. */
+    RawPirateClient rawClient(String group, int sendHighWaterMark) {
+        return new RawPirateClient(this.context, this.broker.endpoint(), this.ledger, group, sendHighWaterMark);
     }
 
     /** Marks the start of the traffic: the broker's RSS and log position "before". */
@@ -179,6 +191,7 @@ final class Fixture implements AutoCloseable {
      */
     Row row() throws IOException, InterruptedException {
         long rssAfter = this.broker.alive() ? this.broker.rssBytes() : -1;
+        long peak = this.broker.alive() ? this.broker.peakRssBytes() : -1;
         long logLines = this.broker.log().linesFrom(this.logMark, this.broker.log().size());
         String state;
         if (!this.broker.alive()) {
@@ -198,6 +211,9 @@ final class Fixture implements AutoCloseable {
         long repeated = executions.values().stream().filter((n) -> n > 1).count();
         Ledger.Tally tally = this.ledger.total();
         List<String> rowNotes = new ArrayList<>(this.notes);
+        if (peak >= 0) {
+            rowNotes.add(String.format(Locale.ROOT, "broker peak RSS (VmHWM) %,d MiB", peak >> 20));
+        }
         rowNotes.add(repeated + " request ids executed more than once");
         Map<String, Ledger.Tally> groups = this.ledger.byGroup();
         groups.forEach((group, t) -> rowNotes.add(String.format(Locale.ROOT,

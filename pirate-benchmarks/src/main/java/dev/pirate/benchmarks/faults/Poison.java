@@ -1,5 +1,6 @@
 package dev.pirate.benchmarks.faults;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,22 +58,36 @@ final class Poison implements Scenario {
                 + "(%d restarts after deaths)", poisons, started.get(), started.get() - WORKERS);
     }
 
+    /** Starts a replacement worker; one that dies before it registers is replaced on the next poll. */
+    private static WorkerProcess restart(Fixture f, AtomicInteger started) throws IOException, InterruptedException {
+        try {
+            return f.startWorker("fragile-" + started.incrementAndGet(), SERVICE, 1, "poison");
+        }
+        catch (IllegalStateException ex) {
+            return f.lastWorker();
+        }
+    }
+
     /** Replaces dead workers, one at a time, until interrupted or out of restarts. */
     private static void supervise(Fixture f, List<WorkerProcess> slots, AtomicInteger started) {
         try {
             while (!Thread.currentThread().isInterrupted() && started.get() - WORKERS < MAX_RESTARTS) {
                 for (int i = 0; i < slots.size(); i++) {
                     if (!slots.get(i).alive()) {
-                        slots.set(i, f.startWorker("fragile-" + started.incrementAndGet(), SERVICE, 1, "poison"));
+                        slots.set(i, restart(f, started));
                     }
                 }
                 Thread.sleep(SUPERVISOR_POLL_MILLIS);
             }
+            if (started.get() - WORKERS >= MAX_RESTARTS) {
+                f.note("the supervisor stopped restarting workers at its limit of " + MAX_RESTARTS + " restarts");
+            }
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+            return;
         }
-        catch (Exception ex) {
+        catch (IOException | RuntimeException ex) {
             f.note("supervisor stopped: " + ex);
         }
     }

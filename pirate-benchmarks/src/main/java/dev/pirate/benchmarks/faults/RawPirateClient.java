@@ -35,8 +35,13 @@ final class RawPirateClient implements AutoCloseable {
 
     private long received;
 
-    RawPirateClient(ZContext context, String endpoint, Ledger ledger, String group) {
+    /**
+     * @param sendHighWaterMark messages queued towards the broker before a send blocks; a flood of
+     * mebibyte bodies needs a small one, or the queue holds the flood in this JVM instead
+     */
+    RawPirateClient(ZContext context, String endpoint, Ledger ledger, String group, int sendHighWaterMark) {
         this.socket = Sockets.create(context, SocketType.DEALER);
+        this.socket.setSndHWM(sendHighWaterMark);
         this.socket.setSendTimeOut(SEND_TIMEOUT_MILLIS);
         this.socket.setReceiveTimeOut(POLL_MILLIS);
         this.socket.connect(endpoint);

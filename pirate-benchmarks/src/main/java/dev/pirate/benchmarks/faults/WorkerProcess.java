@@ -28,17 +28,20 @@ final class WorkerProcess {
 
     private final LogFile out;
 
+    private final long outMark;
+
     private final Process process;
 
-    private WorkerProcess(String name, Path executions, LogFile out, Process process) {
+    private WorkerProcess(String name, Path executions, LogFile out, long outMark, Process process) {
         this.name = name;
         this.executions = executions;
         this.out = out;
+        this.outMark = outMark;
         this.process = process;
     }
 
     /**
-     * Starts a worker and waits until all its connections are registered.
+     * Starts a worker; {@link #awaitRegistered()} tells when it serves.
      * @param behaviour the behaviour and its argument, e.g. {@code slow 500}
      * @param dir where its executions file and output go, named after {@code name}
      */
@@ -57,9 +60,15 @@ final class WorkerProcess {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(out.path().toFile()))
             .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".err").toFile()));
         Process process = Children.start(builder);
-        WorkerProcess worker = new WorkerProcess(name, executions, out, process);
-        out.await(mark, "registered", REGISTRATION_TIMEOUT, process::isAlive);
-        return worker;
+        return new WorkerProcess(name, executions, out, mark, process);
+    }
+
+    /**
+     * Waits until all its connections are registered.
+     * @throws IllegalStateException if it ends first (a poison request may kill it at once) or takes too long
+     */
+    void awaitRegistered() throws IOException, InterruptedException {
+        this.out.await(this.outMark, "registered", REGISTRATION_TIMEOUT, this.process::isAlive);
     }
 
     String name() {
