@@ -20,6 +20,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA=${JAVA:-java}
 
+# Recorded before the options are shifted away, for FAULTS.md.
+command_line="bench/faults.sh${*:+ $*}"
 quick=false
 write=true
 suite_args=()
@@ -67,7 +69,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-command_line="bench/faults.sh${*:+ $*}"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 start_seconds=$SECONDS
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo "unknown")
