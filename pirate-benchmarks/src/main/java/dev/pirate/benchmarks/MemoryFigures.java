@@ -1,10 +1,7 @@
 package dev.pirate.benchmarks;
 
-import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The memory of this JVM after full collections: heap in use, NIO direct buffers in use, and the
@@ -34,21 +31,6 @@ record MemoryFigures(long heapBytes, long directBytes, long rssBytes) {
                 direct = pool.getMemoryUsed();
             }
         }
-        return new MemoryFigures(heap, direct, residentSetSize());
-    }
-
-    private static long residentSetSize() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    // "VmRSS:   123456 kB"
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            // Not Linux, or no procfs: the RSS figure is reported as unknown.
-        }
-        return -1;
+        return new MemoryFigures(heap, direct, ProcStatus.selfRssBytes());
     }
 }
