@@ -19,6 +19,7 @@ class EndpointOptionTest {
         "--frontend | queue --mode simple --frontend localhost:5555 --backend tcp://127.0.0.1:*",
         "--backend | queue --mode paranoid --frontend tcp://127.0.0.1:* --backend tcp://127.0.0.1",
         "--bind | server --bind *:5555",
+        "--bind | broker --bind localhost:5555",
         "--connect | call --connect localhost:5555 --service echo hello",
         "--direct | call --direct 127.0.0.1:5555 hello",
         "--connect | mmi --connect localhost:5555 echo",
