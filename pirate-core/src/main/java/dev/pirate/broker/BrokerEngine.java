@@ -65,6 +65,12 @@ final class BrokerEngine {
 
     private final BrokerLimits limits;
 
+    /**
+     * Before this time a service without workers is not yet "unknown": a broker that has just
+     * started has not heard from the workers that will re-register after noticing its restart.
+     */
+    private final long workersExpectedByNanos;
+
     private final Map<ByteKey, WorkerEntry> workers = new HashMap<>();
 
     private final Map<ByteKey, ServiceEntry> services = new HashMap<>();
@@ -72,6 +78,15 @@ final class BrokerEngine {
     private final Map<ByteKey, ClientEntry> clients = new HashMap<>();
 
     private final ArrayDeque<ClientEntry> backlogged = new ArrayDeque<>();
+
+    /** Held requests by PX/1 request id, so a retry of the same call finds its first attempt. */
+    private final Map<ByteKey, PendingRequest> byRequestId = new HashMap<>();
+
+    /** Answers whose client had left, by request id, for the call's next attempt. */
+    private final Map<ByteKey, KeptReply> keptReplies = new HashMap<>();
+
+    /** The same kept answers in the order they expire (all are kept equally long). */
+    private final ArrayDeque<KeptReply> keptOrder = new ArrayDeque<>();
 
     private final ByteKey lookup = ByteKey.forLookup();
 
@@ -91,6 +106,8 @@ final class BrokerEngine {
 
     private long repliesDropped;
 
+    private long retriesCoalesced;
+
     /** Bytes of requests held and of replies and refusals waiting in backlogs. */
     private long heldBytes;
 
@@ -99,6 +116,8 @@ final class BrokerEngine {
         this.listener = listener;
         this.workerLifetimeNanos = heartbeatNanos * liveness;
         this.limits = limits;
+        // Workers notice a restarted broker after their own liveness and reconnect after a back-off.
+        this.workersExpectedByNanos = System.nanoTime() + 2 * this.workerLifetimeNanos;
     }
 
     /**
@@ -163,7 +182,18 @@ final class BrokerEngine {
             answerMmi(frames, client, serviceFrame, bodyStart);
             return;
         }
+        byte[] requestId = pirate ? PirateExtension.requestId(frames.get(4)) : null;
+        long deadlineMillis = pirate ? PirateExtension.deadlineMillis(frames.get(4)) : -1;
+        if (requestId != null && (joinHeldCall(requestId, client, serviceFrame, deadlineMillis, now)
+                || answerFromKept(requestId, client))) {
+            return;
+        }
         ServiceEntry service = this.services.get(this.lookup.wrap(serviceFrame));
+        if (pirate && service != null && service.workers == 0
+                && now - service.orphanSinceNanos >= this.limits.unknownServiceGraceNanos()) {
+            refuseAtIntake(client, serviceFrame, RefusalReason.UNKNOWN_SERVICE, unknownServiceText(service));
+            return;
+        }
         if (service == null && this.services.size() >= this.limits.maxServices()) {
             refuseAtIntake(client, serviceFrame, pirate, RefusalReason.TOO_MANY_SERVICES,
                     "The broker knows " + this.limits.maxServices() + " services, its limit");
@@ -188,13 +218,17 @@ final class BrokerEngine {
             return;
         }
         if (service == null) {
-            service = newService(serviceFrame);
+            service = newService(serviceFrame, now);
         }
         if (entry == null) {
-            entry = new ClientEntry(ByteKey.copyOf(client));
-            this.clients.put(entry.identity, entry);
+            entry = newClient(client);
         }
-        PendingRequest request = new PendingRequest(entry, body, now, pirate);
+        ByteKey id = (requestId != null) ? ByteKey.copyOf(requestId) : null;
+        PendingRequest request = new PendingRequest(service, entry, body, now, pirate, id);
+        request.deadline(now, deadlineMillis);
+        if (id != null) {
+            this.byRequestId.putIfAbsent(id, request);
+        }
         entry.outstanding++;
         this.heldBytes += request.bytes;
         service.requests.addLast(request);
@@ -222,13 +256,95 @@ final class BrokerEngine {
         }
     }
 
+    /**
+     * A retry of a call whose request the broker still holds (waiting or with a worker): no second
+     * copy is queued; the answer will go to this newest attempt's connection instead.
+     */
+    private boolean joinHeldCall(byte[] requestId, byte[] client, byte[] serviceFrame, long deadlineMillis, long now) {
+        PendingRequest held = this.byRequestId.get(this.lookup.wrap(requestId));
+        if (held == null || !Arrays.equals(held.service.nameFrame, serviceFrame)) {
+            return false;
+        }
+        ClientEntry entry = this.clients.get(this.lookup.wrap(client));
+        if (entry != held.client) {
+            if (entry == null) {
+                entry = newClient(client);
+            }
+            entry.outstanding++;
+            answered(held.client);
+            held.client = entry;
+        }
+        held.pirateClient = true;
+        held.deadline(now, deadlineMillis);
+        this.retriesCoalesced++;
+        this.listener.brokerRetryCoalesced(held.service.name);
+        return true;
+    }
+
+    /** A retry of a call whose answer came after its previous attempt's connection had gone. */
+    private boolean answerFromKept(byte[] requestId, byte[] client) {
+        KeptReply kept = this.keptReplies.remove(this.lookup.wrap(requestId));
+        if (kept == null) {
+            return false;
+        }
+        this.heldBytes -= kept.bytes();
+        this.retriesCoalesced++;
+        ClientEntry entry = this.clients.get(this.lookup.wrap(client));
+        if ((entry == null || entry.backlog.isEmpty()) && trySend(client, kept.serviceFrame(), kept.body()) != PIPE_FULL) {
+            return true;
+        }
+        if (entry == null) {
+            entry = newClient(client);
+        }
+        toBacklog(entry, new ClientEntry.Unsent(kept.serviceFrame(), kept.body(), kept.bytes(), false));
+        return true;
+    }
+
+    /** Keeps the answer of a call whose client left, if it has a request id and there is room. */
+    private void keep(PendingRequest request, byte[][] body, long bytes) {
+        if (request.requestId == null || this.heldBytes + bytes > this.limits.maxQueuedBytes()) {
+            return;
+        }
+        KeptReply kept = new KeptReply(request.requestId, request.service.nameFrame, body, bytes,
+                System.nanoTime() + this.limits.replyRetentionNanos());
+        KeptReply previous = this.keptReplies.put(request.requestId, kept);
+        if (previous != null) {
+            this.heldBytes -= previous.bytes();
+        }
+        this.heldBytes += bytes;
+        this.keptOrder.addLast(kept);
+    }
+
+    private void dropExpiredKeptReplies(long now) {
+        KeptReply oldest;
+        while ((oldest = this.keptOrder.peekFirst()) != null && now - oldest.expiresAtNanos() > 0) {
+            this.keptOrder.pollFirst();
+            if (this.keptReplies.remove(oldest.requestId(), oldest)) {
+                this.heldBytes -= oldest.bytes();
+            }
+        }
+    }
+
+    private ClientEntry newClient(byte[] client) {
+        ClientEntry entry = new ClientEntry(ByteKey.copyOf(client));
+        this.clients.put(entry.identity, entry);
+        return entry;
+    }
+
+    private String unknownServiceText(ServiceEntry service) {
+        return "No worker has offered service '" + service.name + "' for "
+                + (this.limits.unknownServiceGraceNanos() / 1_000_000L) + " ms";
+    }
+
     private static boolean startsWithMmi(byte[] serviceFrame) {
         return serviceFrame.length >= 4 && serviceFrame[0] == 'm' && serviceFrame[1] == 'm' && serviceFrame[2] == 'i'
                 && serviceFrame[3] == '.';
     }
 
-    private ServiceEntry newService(byte[] nameFrame) {
-        ServiceEntry service = new ServiceEntry(new String(nameFrame, StandardCharsets.US_ASCII), nameFrame.clone());
+    private ServiceEntry newService(byte[] nameFrame, long now) {
+        long orphanSince = (now - this.workersExpectedByNanos < 0) ? this.workersExpectedByNanos : now;
+        ServiceEntry service = new ServiceEntry(new String(nameFrame, StandardCharsets.US_ASCII), nameFrame.clone(),
+                orphanSince);
         this.services.put(ByteKey.copyOf(nameFrame), service);
         return service;
     }
@@ -274,8 +390,13 @@ final class BrokerEngine {
             reject(sender, InvalidReason.UNEXPECTED_COMMAND, true);
             return;
         }
-        if (frames.size() != 5) {
+        boolean pirate = frames.size() == 6 && PirateExtension.isPxFrame(frames.get(5));
+        if (frames.size() != 5 && !pirate) {
             reject(sender, InvalidReason.MISSING_FRAMES, true);
+            return;
+        }
+        if (pirate && !PirateExtension.isWellFormed(frames.get(5))) {
+            reject(sender, InvalidReason.BAD_EXTENSION, true);
             return;
         }
         byte[] serviceFrame = frames.get(4);
@@ -293,9 +414,11 @@ final class BrokerEngine {
                 reject(sender, InvalidReason.TOO_MANY_SERVICES, true);
                 return;
             }
-            service = newService(serviceFrame);
+            service = newService(serviceFrame, now);
         }
         WorkerEntry worker = new WorkerEntry(ByteKey.copyOf(sender), service);
+        worker.pirate = pirate;
+        service.orphanSwept = false;
         worker.expiresAtNanos = now + this.workerLifetimeNanos;
         this.workers.put(worker.identity, worker);
         service.workers++;
@@ -357,9 +480,17 @@ final class BrokerEngine {
 
     /** Takes the worker's request off it: the request is answered (or refused) by the caller. */
     private void finish(WorkerEntry worker, long now) {
-        this.heldBytes -= worker.request.bytes;
+        retire(worker.request);
         worker.request = null;
         worker.expiresAtNanos = now + this.workerLifetimeNanos;
+    }
+
+    /** The broker no longer holds the request: its bytes and its request id are free again. */
+    private void retire(PendingRequest request) {
+        this.heldBytes -= request.bytes;
+        if (request.requestId != null) {
+            this.byRequestId.remove(request.requestId, request);
+        }
     }
 
     private void onHeartbeat(FrameBuffer frames, byte[] sender, WorkerEntry worker, long now) {
@@ -385,9 +516,17 @@ final class BrokerEngine {
     // --- dispatch ---
 
     private void dispatch(ServiceEntry service) {
+        long now = 0;
         while (!service.requests.isEmpty() && service.idleWorkers > 0) {
-            WorkerEntry worker = service.pollIdle();
             PendingRequest request = service.requests.pollFirst();
+            if (request.hasDeadline) {
+                now = (now == 0) ? System.nanoTime() : now;
+                if (request.isPastDeadline(now)) {
+                    abandon(request);
+                    continue;
+                }
+            }
+            WorkerEntry worker = service.pollIdle();
             if (sendRequest(worker, request)) {
                 worker.request = request;
                 request.deliveries++;
@@ -410,8 +549,21 @@ final class BrokerEngine {
         this.socket.send(MdpCommand.REQUEST.frame(), ZMQ.SNDMORE);
         this.socket.send(request.client.identity.bytes(), ZMQ.SNDMORE);
         this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        if (worker.pirate) {
+            this.socket.send(PirateExtension.pxFrame(
+                    (request.requestId != null) ? request.requestId.bytes() : null,
+                    request.remainingMillis(System.nanoTime())), ZMQ.SNDMORE);
+        }
         sendBody(request.body);
         return true;
+    }
+
+    /** Drops a request whose caller's deadline passed: nobody waits for its answer. */
+    private void abandon(PendingRequest request) {
+        retire(request);
+        this.requestsExpired++;
+        this.listener.brokerRequestExpired(request.service.name);
+        answered(request.client);
     }
 
     private void sendBody(byte[][] body) {
@@ -436,6 +588,8 @@ final class BrokerEngine {
             }
             if (sent == PEER_GONE) {
                 logger.debug("Client {} of '{}' left before its reply", client.identity, service.name);
+                byte[][] body = frames.copyFrom(6);
+                keep(request, body, PendingRequest.chargeOf(body));
                 answered(client);
                 return;
             }
@@ -456,6 +610,9 @@ final class BrokerEngine {
         byte[][] body = PirateExtension.refusalBody(reason, text);
         if (client.backlog.isEmpty()) {
             int sent = trySend(client.identity.bytes(), service.nameFrame, body);
+            if (sent == PEER_GONE) {
+                keep(request, body, REFUSAL_BYTES);
+            }
             if (sent != PIPE_FULL) {
                 answered(client);
                 return;
@@ -617,18 +774,24 @@ final class BrokerEngine {
         service.removeIdle(worker);
         this.workers.remove(worker.identity);
         service.workers--;
+        if (service.workers == 0) {
+            service.orphanSinceNanos = now;
+        }
         PendingRequest request = worker.request;
         if (request == null) {
             return;
         }
         worker.request = null;
-        if (request.deliveries > this.limits.maxRedeliveries()) {
-            this.heldBytes -= request.bytes;
+        if (request.isPastDeadline(now)) {
+            abandon(request);
+        }
+        else if (request.deliveries > this.limits.maxRedeliveries()) {
+            retire(request);
             answerWithRefusal(request, service, RefusalReason.POISON, "Workers of service '" + service.name + "' died "
                     + request.deliveries + " times holding this request; it is dropped");
         }
         else if (now - request.queuedAtNanos > this.limits.requestExpiryNanos()) {
-            this.heldBytes -= request.bytes;
+            retire(request);
             expired(request, service);
         }
         else {
@@ -694,6 +857,33 @@ final class BrokerEngine {
             }
         }
         expireRequests(now);
+        dropExpiredKeptReplies(now);
+    }
+
+    /**
+     * Refuses, with {@code unknown-service}, the PX/1 requests of every service that has had no
+     * worker for the grace period; later ones are refused as they arrive. O(services) per call, and
+     * O(requests) once per service that runs out of grace. Called a few times per grace period.
+     * @param now the current {@link System#nanoTime()}
+     */
+    void onGraceTick(long now) {
+        for (ServiceEntry service : this.services.values()) {
+            if (service.workers > 0 || service.orphanSwept
+                    || now - service.orphanSinceNanos < this.limits.unknownServiceGraceNanos()) {
+                continue;
+            }
+            service.orphanSwept = true;
+            Iterator<PendingRequest> waiting = service.requests.iterator();
+            while (waiting.hasNext()) {
+                PendingRequest request = waiting.next();
+                if (request.pirateClient) {
+                    waiting.remove();
+                    retire(request);
+                    answerWithRefusal(request, service, RefusalReason.UNKNOWN_SERVICE, unknownServiceText(service));
+                }
+            }
+            this.listener.brokerQueueLength(service.name, service.requests.size());
+        }
     }
 
     private void expireRequests(long now) {
@@ -701,11 +891,20 @@ final class BrokerEngine {
         while (it.hasNext()) {
             ServiceEntry service = it.next();
             int before = service.requests.size();
-            while (!service.requests.isEmpty()
-                    && now - service.requests.peekFirst().queuedAtNanos > this.limits.requestExpiryNanos()) {
-                PendingRequest request = service.requests.pollFirst();
-                this.heldBytes -= request.bytes;
-                expired(request, service);
+            PendingRequest head;
+            while ((head = service.requests.peekFirst()) != null) {
+                if (head.isPastDeadline(now)) {
+                    service.requests.pollFirst();
+                    abandon(head);
+                }
+                else if (now - head.queuedAtNanos > this.limits.requestExpiryNanos()) {
+                    service.requests.pollFirst();
+                    retire(head);
+                    expired(head, service);
+                }
+                else {
+                    break;
+                }
             }
             if (service.requests.size() != before) {
                 this.listener.brokerQueueLength(service.name, service.requests.size());
@@ -738,6 +937,7 @@ final class BrokerEngine {
         }
         list.sort(Comparator.comparing(BrokerSnapshot.Service::name));
         return new BrokerSnapshot(true, endpoints, List.copyOf(list), this.workersExpired, this.invalidMessages,
-                this.requestsExpired, this.requestsRefused, this.repliesDropped, this.heldBytes, this.clients.size());
+                this.requestsExpired, this.requestsRefused, this.repliesDropped, this.heldBytes, this.clients.size(),
+                this.retriesCoalesced);
     }
 }

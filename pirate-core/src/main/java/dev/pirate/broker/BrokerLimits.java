@@ -11,9 +11,14 @@ package dev.pirate.broker;
  * @param maxServices most service names the broker knows at once
  * @param maxRedeliveries how often a request is queued again after a worker died holding it
  * @param requestExpiryNanos how long a request may wait in the broker, in nanoseconds
+ * @param unknownServiceGraceNanos how long a service may have no worker before PX/1 clients are told it
+ *        is unknown, in nanoseconds
+ * @param replyRetentionNanos how long the answer to a call whose client left is kept for its next
+ *        attempt, in nanoseconds
  */
 record BrokerLimits(int maxMessageSize, int maxFrames, int maxQueuedRequests, long maxQueuedBytes,
-        int maxClientRequests, int maxServices, int maxRedeliveries, long requestExpiryNanos) {
+        int maxClientRequests, int maxServices, int maxRedeliveries, long requestExpiryNanos,
+        long unknownServiceGraceNanos, long replyRetentionNanos) {
 
     /**
      * Returns the extra bytes refusals may hold beyond {@link #maxQueuedBytes()} while a client's

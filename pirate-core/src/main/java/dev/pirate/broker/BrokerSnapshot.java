@@ -17,14 +17,16 @@ import java.util.List;
  *        a client that does not read) since start
  * @param heldBytes bytes of requests and undelivered replies the broker holds now
  * @param clients client connections with requests or replies in the broker now
+ * @param retriesCoalesced retries of a call the broker still held (or had just answered) that it joined
+ *        to the first attempt instead of running the call again (PX/1 request id) since start
  */
 public record BrokerSnapshot(boolean running, List<String> endpoints, List<Service> services, long workersExpired,
         long invalidMessages, long requestsExpired, long requestsRefused, long repliesDropped, long heldBytes,
-        int clients) {
+        int clients, long retriesCoalesced) {
 
     /** The snapshot of a broker that has not started. */
     public static final BrokerSnapshot NOT_RUNNING = new BrokerSnapshot(false, List.of(), List.of(), 0, 0, 0, 0, 0, 0,
-            0);
+            0, 0);
 
     /**
      * One service.

@@ -120,6 +120,9 @@ public final class MajordomoBroker implements AutoCloseable {
         FrameBuffer frames = new FrameBuffer(this.settings.maxMessageSize, this.settings.maxFrames);
         long now = System.nanoTime();
         long nextHeartbeat = now + heartbeatNanos;
+        // Services that lost their workers are looked at four times per grace period.
+        long graceTickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), this.settings.unknownServiceGrace.toNanos() / 4);
+        long nextGraceTick = now + graceTickNanos;
         long nextSnapshot = now;
         logger.info("Majordomo broker serving on {}", this.endpoints);
         this.snapshot = engine.snapshot(this.endpoints);
@@ -138,6 +141,10 @@ public final class MajordomoBroker implements AutoCloseable {
             if (engine.hasBacklog() != waitingShort) {
                 waitingShort = !waitingShort;
                 socket.setReceiveTimeOut(waitingShort ? BACKLOG_WAIT_MILLIS : waitMillis);
+            }
+            if (now - nextGraceTick >= 0) {
+                engine.onGraceTick(now);
+                nextGraceTick = now + graceTickNanos;
             }
             if (now - nextHeartbeat >= 0) {
                 engine.onHeartbeatTick(now);
@@ -235,6 +242,10 @@ public final class MajordomoBroker implements AutoCloseable {
         private int maxRedeliveries = 2;
 
         private long maxInboundBytes = defaultMaxInboundBytes();
+
+        private Duration unknownServiceGrace = Duration.ofSeconds(1);
+
+        private Duration replyRetention = Duration.ofSeconds(5);
 
         private PirateListener listener = PirateListener.NONE;
 
@@ -370,6 +381,31 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Sets how long a service may have no worker before the broker tells PX/1 clients that it is
+         * unknown ({@code unknown-service}) instead of queueing their requests (default 1 s, long
+         * enough to ride out a rolling restart of its workers). Foreign clients' requests wait for
+         * the request expiry as MDP/0.1 has it.
+         * @param grace a positive duration
+         * @return this builder
+         */
+        public Builder unknownServiceGrace(Duration grace) {
+            this.unknownServiceGrace = Checks.positive(grace, "unknownServiceGrace");
+            return this;
+        }
+
+        /**
+         * Sets how long the answer to a PX/1 call whose client connection had gone is kept for the
+         * call's next attempt (default 5 s), so a retry gets it instead of running the call again.
+         * Kept answers count against {@link #maxQueuedBytes(long)}.
+         * @param retention a positive duration
+         * @return this builder
+         */
+        public Builder replyRetention(Duration retention) {
+            this.replyRetention = Checks.positive(retention, "replyRetention");
+            return this;
+        }
+
+        /**
          * Sets how often a request is queued again after a worker died holding it (default 2). When
          * one more worker dies holding it, it is a poison request: dropped, counted, and a Pirate
          * client is told ({@code poison}).
@@ -444,6 +480,8 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.maxServices = this.maxServices;
             copy.maxRedeliveries = this.maxRedeliveries;
             copy.maxInboundBytes = this.maxInboundBytes;
+            copy.unknownServiceGrace = this.unknownServiceGrace;
+            copy.replyRetention = this.replyRetention;
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             copy.ioThreads = this.ioThreads;
@@ -452,7 +490,8 @@ public final class MajordomoBroker implements AutoCloseable {
 
         BrokerLimits limits() {
             return new BrokerLimits(this.maxMessageSize, this.maxFrames, this.maxQueuedRequests, this.maxQueuedBytes,
-                    this.maxClientRequests, this.maxServices, this.maxRedeliveries, this.requestExpiry.toNanos());
+                    this.maxClientRequests, this.maxServices, this.maxRedeliveries, this.requestExpiry.toNanos(),
+                    this.unknownServiceGrace.toNanos(), this.replyRetention.toNanos());
         }
 
         /**

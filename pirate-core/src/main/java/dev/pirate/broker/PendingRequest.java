@@ -1,5 +1,7 @@
 package dev.pirate.broker;
 
+import dev.pirate.support.ByteKey;
+
 /**
  * A client request held by the broker until a worker takes it, and while the worker handles it, so
  * it can be queued again if that worker dies.
@@ -12,14 +14,25 @@ final class PendingRequest {
     /** What every body frame costs beyond its bytes. */
     static final int FRAME_OVERHEAD_BYTES = 16;
 
-    final ClientEntry client;
+    final ServiceEntry service;
+
+    /** The client connection the answer goes to: the newest attempt's, when a retry coalesced. */
+    ClientEntry client;
 
     final byte[][] body;
 
     final long queuedAtNanos;
 
     /** Whether the client sent a PX frame and so may be told of a refusal. */
-    final boolean pirateClient;
+    boolean pirateClient;
+
+    /** The call's PX/1 request id, or {@code null}. */
+    final ByteKey requestId;
+
+    /** Whether the caller gave a deadline; then {@link #deadlineNanos} holds it. */
+    boolean hasDeadline;
+
+    long deadlineNanos;
 
     /** What the request is charged against the broker's byte limit. */
     final long bytes;
@@ -27,12 +40,32 @@ final class PendingRequest {
     /** How often the request was handed to a worker. */
     int deliveries;
 
-    PendingRequest(ClientEntry client, byte[][] body, long queuedAtNanos, boolean pirateClient) {
+    PendingRequest(ServiceEntry service, ClientEntry client, byte[][] body, long queuedAtNanos, boolean pirateClient,
+            ByteKey requestId) {
+        this.service = service;
         this.client = client;
         this.body = body;
         this.queuedAtNanos = queuedAtNanos;
         this.pirateClient = pirateClient;
+        this.requestId = requestId;
         this.bytes = chargeOf(body);
+    }
+
+    /** Takes the deadline of the newest attempt, relative milliseconds from {@code now}. */
+    void deadline(long now, long millis) {
+        if (millis >= 0) {
+            this.hasDeadline = true;
+            this.deadlineNanos = now + millis * 1_000_000L;
+        }
+    }
+
+    boolean isPastDeadline(long now) {
+        return this.hasDeadline && now - this.deadlineNanos > 0;
+    }
+
+    /** Milliseconds left to the deadline, for the worker; -1 without one. */
+    long remainingMillis(long now) {
+        return this.hasDeadline ? Math.max(0, (this.deadlineNanos - now) / 1_000_000L) : -1;
     }
 
     static long chargeOf(byte[][] body) {

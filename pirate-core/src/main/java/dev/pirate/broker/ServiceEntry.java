@@ -24,9 +24,16 @@ final class ServiceEntry {
 
     long served;
 
-    ServiceEntry(String name, byte[] nameFrame) {
+    /** Since when the service has had no worker (valid while {@link #workers} is 0). */
+    long orphanSinceNanos;
+
+    /** Whether the PX/1 requests of this orphan service were refused when its grace ran out. */
+    boolean orphanSwept;
+
+    ServiceEntry(String name, byte[] nameFrame, long now) {
         this.name = name;
         this.nameFrame = nameFrame;
+        this.orphanSinceNanos = now;
     }
 
     void addIdle(WorkerEntry worker) {

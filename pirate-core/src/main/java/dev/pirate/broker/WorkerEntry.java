@@ -14,6 +14,9 @@ final class WorkerEntry {
 
     long expiresAtNanos;
 
+    /** Whether the worker negotiated PX/1 (its READY carried a PX frame): its REQUESTs carry one too. */
+    boolean pirate;
+
     /** The request the worker is handling; {@code null} while it is idle. */
     PendingRequest request;
 

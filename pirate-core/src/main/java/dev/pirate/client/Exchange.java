@@ -14,6 +14,7 @@ import dev.pirate.event.ClientOutcome;
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.PirateExtension;
+import dev.pirate.protocol.RefusalReason;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
@@ -134,7 +135,12 @@ final class Exchange {
         }
         this.sockets.release(this.socket);
         this.socket = null;
-        if (this.extended && PirateExtension.isRefusal(reply)) {
+        if (this.extended && PirateExtension.isRefusal(reply)
+                && PirateExtension.refusalReason(reply) == RefusalReason.UNKNOWN_SERVICE) {
+            complete(ClientOutcome.UNKNOWN_SERVICE,
+                    new PirateUnknownServiceException(this.target, this.engine.endpoint()));
+        }
+        else if (this.extended && PirateExtension.isRefusal(reply)) {
             complete(ClientOutcome.REFUSED, new PirateRefusedException(this.target, this.engine.endpoint(),
                     PirateExtension.refusalReason(reply), new String(reply.get(1), StandardCharsets.US_ASCII),
                     PirateExtension.refusalText(reply)));

@@ -239,6 +239,18 @@ public final class CompositeListener implements PirateListener {
     }
 
     @Override
+    public void brokerRetryCoalesced(String service) {
+        for (PirateListener l : this.listeners) {
+            try {
+                l.brokerRetryCoalesced(service);
+            }
+            catch (RuntimeException ex) {
+                threw(l, "brokerRetryCoalesced", ex);
+            }
+        }
+    }
+
+    @Override
     public void brokerReplyDropped(String reason) {
         for (PirateListener l : this.listeners) {
             try {

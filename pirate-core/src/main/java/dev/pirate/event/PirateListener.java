@@ -133,6 +133,14 @@ public interface PirateListener {
     }
 
     /**
+     * A retry of a call the broker still held was joined to it instead of running the call again
+     * (PX/1 request id).
+     * @param service the service name
+     */
+    default void brokerRetryCoalesced(String service) {
+    }
+
+    /**
      * The broker could not hand a reply to a client and gave up on it.
      * @param reason why, one of a small fixed set of words
      */

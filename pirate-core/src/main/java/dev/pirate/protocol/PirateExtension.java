@@ -20,6 +20,15 @@ public final class PirateExtension {
     /** The PX frame with no field: what a PX/1 client sends after the service frame. */
     public static final byte[] PX_FRAME = { 0, 'P', 'X', '1' };
 
+    /** Field type of the request id: opaque bytes, the same for every attempt of one call. */
+    public static final int FIELD_REQUEST_ID = 0x01;
+
+    /** Field type of the deadline: unsigned 32-bit big-endian milliseconds the caller still waits. */
+    public static final int FIELD_DEADLINE = 0x02;
+
+    /** Longest request id accepted. */
+    public static final int MAX_REQUEST_ID_LENGTH = 32;
+
     /** Longest PX frame a broker accepts. */
     public static final int MAX_PX_FRAME_LENGTH = 255;
 
@@ -66,6 +75,76 @@ public final class PirateExtension {
             i += 2 + (frame[i + 1] & 0xff);
         }
         return i == frame.length;
+    }
+
+    /**
+     * Builds a PX frame.
+     * @param requestId the request id, or {@code null} for none
+     * @param deadlineMillis the milliseconds the caller still waits, or a negative number for no deadline
+     * @return the frame
+     */
+    public static byte[] pxFrame(byte[] requestId, long deadlineMillis) {
+        int length = 4 + ((requestId != null) ? 2 + requestId.length : 0) + ((deadlineMillis >= 0) ? 6 : 0);
+        byte[] frame = Arrays.copyOf(PX_FRAME, length);
+        int i = 4;
+        if (requestId != null) {
+            frame[i++] = FIELD_REQUEST_ID;
+            frame[i++] = (byte) requestId.length;
+            System.arraycopy(requestId, 0, frame, i, requestId.length);
+            i += requestId.length;
+        }
+        if (deadlineMillis >= 0) {
+            long millis = Math.min(deadlineMillis, 0xffff_ffffL);
+            frame[i++] = FIELD_DEADLINE;
+            frame[i++] = 4;
+            frame[i++] = (byte) (millis >>> 24);
+            frame[i++] = (byte) (millis >>> 16);
+            frame[i++] = (byte) (millis >>> 8);
+            frame[i] = (byte) millis;
+        }
+        return frame;
+    }
+
+    /**
+     * Returns the request id of a well-formed PX frame.
+     * @param frame a frame for which {@link #isWellFormed(byte[])} is {@code true}
+     * @return a copy of the id, or {@code null} if the frame has none or one of a length outside 1 to
+     *         {@value #MAX_REQUEST_ID_LENGTH}
+     */
+    public static byte[] requestId(byte[] frame) {
+        int at = field(frame, FIELD_REQUEST_ID);
+        if (at < 0) {
+            return null;
+        }
+        int length = frame[at - 1] & 0xff;
+        return (length == 0 || length > MAX_REQUEST_ID_LENGTH) ? null : Arrays.copyOfRange(frame, at, at + length);
+    }
+
+    /**
+     * Returns the deadline of a well-formed PX frame.
+     * @param frame a frame for which {@link #isWellFormed(byte[])} is {@code true}
+     * @return the milliseconds the caller still waits, or {@code -1} if the frame has no (valid) deadline
+     */
+    public static long deadlineMillis(byte[] frame) {
+        int at = field(frame, FIELD_DEADLINE);
+        if (at < 0 || (frame[at - 1] & 0xff) != 4) {
+            return -1;
+        }
+        return ((frame[at] & 0xffL) << 24) | ((frame[at + 1] & 0xffL) << 16) | ((frame[at + 2] & 0xffL) << 8)
+                | (frame[at + 3] & 0xffL);
+    }
+
+    /** Returns where the value of the first field of a type starts, or -1. */
+    private static int field(byte[] frame, int type) {
+        int i = 4;
+        while (i + 2 <= frame.length) {
+            int length = frame[i + 1] & 0xff;
+            if ((frame[i] & 0xff) == type) {
+                return i + 2;
+            }
+            i += 2 + length;
+        }
+        return -1;
     }
 
     /**

@@ -25,6 +25,9 @@ public enum RefusalReason {
     /** The request waited longer than the broker's request expiry. */
     EXPIRED(true),
 
+    /** No worker has offered the service for longer than the broker's grace period. */
+    UNKNOWN_SERVICE(true),
+
     /** The worker's reply was over the broker's limit and was dropped. */
     REPLY_TOO_LARGE(false),
 

@@ -54,8 +54,10 @@ class BrokerLimitsTest {
     }
 
     private void startBroker(Consumer<MajordomoBroker.Builder> limits) {
+        // Services without workers stay queued here; unknown-service refusals have tests of their own.
         MajordomoBroker.Builder builder = MajordomoBroker.builder().bind("tcp://127.0.0.1:*")
-                .heartbeatInterval(Duration.ofSeconds(10)).listener(this.events);
+                .heartbeatInterval(Duration.ofSeconds(10)).unknownServiceGrace(Duration.ofMinutes(1))
+                .listener(this.events);
         limits.accept(builder);
         this.broker = builder.build();
         this.broker.start();

@@ -112,7 +112,8 @@ class PirateExtensionClientTest {
     @Test
     void aPirateBrokerRefusesAtOnceAndTheClientDoesNotRetry() {
         RecordingListener events = new RecordingListener();
-        try (MajordomoBroker broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*").maxQueuedRequests(1).build()) {
+        try (MajordomoBroker broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*").maxQueuedRequests(1)
+            .unknownServiceGrace(Duration.ofMinutes(1)).build()) {
             broker.start();
             try (MajordomoWorker echo = MajordomoWorker.builder(broker.connectEndpoint(), "echo", (body) -> body).build();
                     MajordomoClient client = MajordomoClient.builder(broker.connectEndpoint())

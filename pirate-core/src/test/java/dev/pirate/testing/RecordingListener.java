@@ -94,6 +94,11 @@ public final class RecordingListener implements PirateListener {
     }
 
     @Override
+    public void brokerRetryCoalesced(String service) {
+        record("brokerRetryCoalesced:" + service);
+    }
+
+    @Override
     public void brokerReplyDropped(String reason) {
         record("brokerReplyDropped:" + reason);
     }

@@ -230,6 +230,6 @@ class PirateMetricsTests {
     }
 
     private static BrokerSnapshot running(BrokerSnapshot.Service... services) {
-        return new BrokerSnapshot(true, List.of("tcp://127.0.0.1:5555"), List.of(services), 0, 0, 0, 0, 0, 0, 0);
+        return new BrokerSnapshot(true, List.of("tcp://127.0.0.1:5555"), List.of(services), 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }
