@@ -382,7 +382,7 @@ final class BrokerEngine {
 
     private static boolean isReplyToHeldRequest(FrameBuffer frames, WorkerEntry worker) {
         return worker != null && worker.request != null && frames.size() >= 6 && frames.get(5).length == 0
-                && Arrays.equals(frames.get(4), worker.request.client.identity.bytes());
+                && Arrays.equals(frames.get(4), worker.request.envelope);
     }
 
     private void onReady(FrameBuffer frames, byte[] sender, WorkerEntry known, long now) {
@@ -439,7 +439,7 @@ final class BrokerEngine {
             return;
         }
         PendingRequest request = worker.request;
-        if (!Arrays.equals(frames.get(4), request.client.identity.bytes())) {
+        if (!Arrays.equals(frames.get(4), request.envelope)) {
             reject(sender, InvalidReason.UNEXPECTED_COMMAND, true);
             return;
         }
@@ -547,7 +547,8 @@ final class BrokerEngine {
         this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         this.socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
         this.socket.send(MdpCommand.REQUEST.frame(), ZMQ.SNDMORE);
-        this.socket.send(request.client.identity.bytes(), ZMQ.SNDMORE);
+        request.envelope = request.client.identity.bytes();
+        this.socket.send(request.envelope, ZMQ.SNDMORE);
         this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         if (worker.pirate) {
             this.socket.send(PirateExtension.pxFrame(

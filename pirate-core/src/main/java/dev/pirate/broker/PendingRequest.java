@@ -37,6 +37,12 @@ final class PendingRequest {
     /** What the request is charged against the broker's byte limit. */
     final long bytes;
 
+    /**
+     * The client address the worker was given with the request, which its REPLY names: the client
+     * of the attempt that was current when the request was handed over, whatever retries joined since.
+     */
+    byte[] envelope;
+
     /** How often the request was handed to a worker. */
     int deliveries;
 
