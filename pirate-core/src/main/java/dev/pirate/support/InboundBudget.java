@@ -1,7 +1,11 @@
 package dev.pirate.support;
 
-import java.lang.ref.Cleaner;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import zmq.Msg;
@@ -22,7 +26,8 @@ import zmq.msg.MsgAllocator;
  * <p>
  * {@link FrameBuffer} returns a frame's charge as soon as the owner reads it, and marks a message
  * that lost a frame as over budget, so the owner drops it and can tell its sender why. A frame
- * that is never read (its peer left first) is refunded when it is garbage collected.
+ * that is never read (its peer left first) is refunded once it has been garbage collected, by the
+ * owner's next read: no thread of its own.
  */
 public final class InboundBudget implements MsgAllocator {
 
@@ -30,12 +35,6 @@ public final class InboundBudget implements MsgAllocator {
     static final int FRAME_OVERHEAD_BYTES = 96;
 
     private static final int SMALL_FRAME_BYTES = 255;
-
-    private static final Cleaner refunds = Cleaner.create((runnable) -> {
-        Thread thread = new Thread(runnable, "pirate-inbound-refunds");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final long limitBytes;
 
@@ -46,6 +45,11 @@ public final class InboundBudget implements MsgAllocator {
     private final AtomicLong reserved = new AtomicLong();
 
     private final AtomicLong framesDiscarded = new AtomicLong();
+
+    /** Charges of frames not yet read; a charge leaves the set exactly once, read or collected. */
+    private final Set<Refund> outstanding = ConcurrentHashMap.newKeySet();
+
+    private final ReferenceQueue<Msg> collected = new ReferenceQueue<>();
 
     private volatile ByteBuffer scratch;
 
@@ -70,11 +74,14 @@ public final class InboundBudget implements MsgAllocator {
         long charge = (long) size + FRAME_OVERHEAD_BYTES;
         long total = this.reserved.addAndGet(charge);
         if (total <= this.limitBytes || (size <= SMALL_FRAME_BYTES && total <= this.smallFrameLimitBytes)) {
-            return new Frame(size, charge, this.reserved);
+            Frame frame = new Frame(size, this);
+            frame.refund = new Refund(frame, charge, this.collected);
+            this.outstanding.add(frame.refund);
+            return frame;
         }
         this.reserved.addAndGet(-charge);
         this.framesDiscarded.incrementAndGet();
-        return new Discarded(scratch(size));
+        return new Discarded(scratch(size), this);
     }
 
     private ByteBuffer scratch(int size) {
@@ -111,36 +118,67 @@ public final class InboundBudget implements MsgAllocator {
      */
     static boolean release(Msg frame) {
         if (frame instanceof Frame budgeted) {
-            budgeted.refund.clean();
+            budgeted.budget.settle(budgeted.refund);
             return true;
         }
-        return !(frame instanceof Discarded);
+        if (frame instanceof Discarded discarded) {
+            discarded.budget.reclaimCollected();
+            return false;
+        }
+        return true;
+    }
+
+    private void settle(Refund refund) {
+        if (this.outstanding.remove(refund)) {
+            this.reserved.addAndGet(-refund.charge);
+        }
+        refund.clear();
+        reclaimCollected();
+    }
+
+    /** Refunds frames that were never read and have been garbage collected (their peer left first). */
+    private void reclaimCollected() {
+        Reference<? extends Msg> gone;
+        while ((gone = this.collected.poll()) != null) {
+            Refund refund = (Refund) gone;
+            if (this.outstanding.remove(refund)) {
+                this.reserved.addAndGet(-refund.charge);
+            }
+        }
     }
 
     /** A frame within the budget; its charge comes back once, when read or when collected. */
     private static final class Frame extends Msg {
 
-        private final Cleaner.Cleanable refund;
+        private final InboundBudget budget;
 
-        Frame(int size, long charge, AtomicLong reserved) {
+        private Refund refund;
+
+        Frame(int size, InboundBudget budget) {
             super(size);
-            this.refund = refunds.register(this, new Refund(reserved, charge));
+            this.budget = budget;
         }
     }
 
     /** A frame past the budget: decoded into the scratch buffer, its bytes meaningless. */
     private static final class Discarded extends Msg {
 
-        Discarded(ByteBuffer scratch) {
+        private final InboundBudget budget;
+
+        Discarded(ByteBuffer scratch, InboundBudget budget) {
             super(scratch);
+            this.budget = budget;
         }
     }
 
-    private record Refund(AtomicLong reserved, long charge) implements Runnable {
+    /** A frame's charge, enqueued by the garbage collector if the frame is dropped unread. */
+    private static final class Refund extends PhantomReference<Msg> {
 
-        @Override
-        public void run() {
-            this.reserved.addAndGet(-this.charge);
+        private final long charge;
+
+        Refund(Msg frame, long charge, ReferenceQueue<Msg> queue) {
+            super(frame, queue);
+            this.charge = charge;
         }
     }
 }
