@@ -74,6 +74,18 @@ final class BrokerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private int maxRedeliveries;
 
+    @Option(names = "--unknown-service-grace", defaultValue = "1s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long a service may have no worker before Pirate clients are told it is unknown "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Duration unknownServiceGrace;
+
+    @Option(names = "--reply-retention", defaultValue = "5s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long the answer to a call whose client left is kept for its retry "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Duration replyRetention;
+
     @Option(names = "--io-threads", defaultValue = "1", paramLabel = "N",
             description = "ZeroMQ I/O threads of the broker's context (default: ${DEFAULT-VALUE}).")
     private int ioThreads;
@@ -95,6 +107,8 @@ final class BrokerCommand implements Callable<Integer> {
                 .maxClientRequests(this.maxClientRequests)
                 .maxServices(this.maxServices)
                 .maxRedeliveries(this.maxRedeliveries)
+                .unknownServiceGrace(this.unknownServiceGrace)
+                .replyRetention(this.replyRetention)
                 .requestExpiry(this.requestExpiry)
                 .ioThreads(this.ioThreads);
             if (this.maxQueuedBytes != null) {

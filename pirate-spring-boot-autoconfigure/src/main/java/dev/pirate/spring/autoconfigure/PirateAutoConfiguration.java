@@ -95,6 +95,9 @@ public final class PirateAutoConfiguration {
                 .maxServices(PirateSettings.atLeast("pirate.broker.max-services", broker.getMaxServices(), 1))
                 .maxRedeliveries(
                         PirateSettings.atLeast("pirate.broker.max-redeliveries", broker.getMaxRedeliveries(), 0))
+                .unknownServiceGrace(
+                        PirateSettings.positive("pirate.broker.unknown-service-grace", broker.getUnknownServiceGrace()))
+                .replyRetention(PirateSettings.positive("pirate.broker.reply-retention", broker.getReplyRetention()))
                 .listener(listener(listeners));
             if (broker.getMaxQueuedBytes() != null) {
                 builder.maxQueuedBytes(PirateSettings.bytesAtLeast("pirate.broker.max-queued-bytes",

@@ -110,6 +110,18 @@ public class PirateProperties {
          */
         private int maxRedeliveries = 2;
 
+        /**
+         * How long a service may have no worker before Pirate clients are told it is unknown instead
+         * of having their requests queued.
+         */
+        private Duration unknownServiceGrace = Duration.ofSeconds(1);
+
+        /**
+         * How long the answer to a call whose client connection had gone is kept for the call's next
+         * attempt, so a retry gets it instead of running the handler again.
+         */
+        private Duration replyRetention = Duration.ofSeconds(5);
+
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -204,6 +216,22 @@ public class PirateProperties {
 
         public void setMaxRedeliveries(int maxRedeliveries) {
             this.maxRedeliveries = maxRedeliveries;
+        }
+
+        public Duration getUnknownServiceGrace() {
+            return this.unknownServiceGrace;
+        }
+
+        public void setUnknownServiceGrace(Duration unknownServiceGrace) {
+            this.unknownServiceGrace = unknownServiceGrace;
+        }
+
+        public Duration getReplyRetention() {
+            return this.replyRetention;
+        }
+
+        public void setReplyRetention(Duration replyRetention) {
+            this.replyRetention = replyRetention;
         }
     }
 

@@ -46,6 +46,7 @@ import dev.pirate.event.PirateListener;
  * <tr><td>{@code pirate.broker.messages.invalid}</td><td>counter</td><td>{@code reason}</td></tr>
  * <tr><td>{@code pirate.broker.requests.refused}</td><td>counter</td><td>{@code reason} (the words of
  * {@code RefusalReason}, each registered at 0 from the start)</td></tr>
+ * <tr><td>{@code pirate.broker.retries.coalesced}</td><td>counter</td><td>{@code service}</td></tr>
  * <tr><td>{@code pirate.broker.replies.dropped}</td><td>counter</td><td>{@code reason}</td></tr>
  * <tr><td>{@code pirate.loops.failed}</td><td>counter</td><td>{@code component}</td></tr>
  * </table>
@@ -182,6 +183,11 @@ public class PirateMetrics implements PirateListener {
     private Counter brokerRequestRefusedCounter(String reason) {
         return counter(this.refusedRequests, "pirate.broker.requests.refused",
                 "Requests the broker refused or gave up on, by reason", "reason", reason);
+    }
+
+    @Override
+    public void brokerRetryCoalesced(String service) {
+        broker(service).retriesCoalesced.increment();
     }
 
     @Override
@@ -331,10 +337,14 @@ public class PirateMetrics implements PirateListener {
 
         private final Counter workersExpired;
 
+        private final Counter retriesCoalesced;
+
         BrokerMeters(String service) {
             this.requests = counter("pirate.broker.requests", "Client requests the broker accepted", service);
             this.workersExpired = counter("pirate.broker.workers.expired",
                     "Workers the broker forgot after they stayed silent beyond its liveness", service);
+            this.retriesCoalesced = counter("pirate.broker.retries.coalesced",
+                    "Retries of a call the broker still held, joined to it instead of run again", service);
             Predicate<String> counted = OTHER_SERVICES.equals(service) ? (name) -> !isTagged(name) : service::equals;
             gauge("pirate.broker.requests.queued", "Requests waiting for a worker", service, null, counted,
                     BrokerSnapshot.Service::queued);

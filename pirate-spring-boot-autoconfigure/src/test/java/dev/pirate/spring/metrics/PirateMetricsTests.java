@@ -153,12 +153,15 @@ class PirateMetricsTests {
         this.metrics.brokerRequestRefused(RefusalReason.OVERLOADED.word());
         this.metrics.brokerRequestRefused(RefusalReason.OVERLOADED.word());
         this.metrics.brokerReplyDropped("too-large");
+        this.metrics.brokerRetryCoalesced("echo");
         this.metrics.loopFailed("pirate-broker", new OutOfMemoryError("test"));
         assertThat(this.registry.get("pirate.broker.requests.refused").tag("reason", "overloaded").counter().count())
             .isEqualTo(2);
         assertThat(this.registry.get("pirate.broker.replies.dropped").tag("reason", "too-large").counter().count())
             .isOne();
         assertThat(this.registry.get("pirate.loops.failed").tag("component", "pirate-broker").counter().count())
+            .isOne();
+        assertThat(this.registry.get("pirate.broker.retries.coalesced").tag("service", "echo").counter().count())
             .isOne();
     }
 
