@@ -30,8 +30,9 @@ import dev.pirate.support.Sockets;
  * publishes the socket (a volatile write) so the {@link HeartbeatKeeper} may borrow it, one
  * compare-and-set at a time, to send the heartbeats that keep a slow handler's worker registered.
  * Ownership moves only through {@link #owner}, so the socket is never used by two threads at once.
- * Every send after the first message on a fresh socket (READY, or the PX/1 question) is non-blocking, so the keeper holds the
- * socket for microseconds at most, and a pipe that a vanished broker leaves full never wedges the loop.
+ * Every send but the first on a fresh socket (the PX/1 question) is non-blocking, so the keeper holds
+ * the socket for microseconds at most, and a pipe that a vanished broker leaves full never wedges the
+ * loop.
  * <p>
  * What the broker sends (invalid messages, requests that make the handler fail, silence) is logged
  * at most once a second per kind of trouble. Anything the loop cannot survive, an {@link Error}
