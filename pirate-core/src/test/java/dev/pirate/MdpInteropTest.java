@@ -109,6 +109,36 @@ class MdpInteropTest {
         assertThat(theirClient.output()).containsExactly("from python");
     }
 
+    /**
+     * Their broker answers our worker's PX/1 question {@code 501}: the worker registers at once, not
+     * after the heartbeat interval it would wait for an answer that never comes, and serves plain
+     * MDP/0.1, so its handler sees neither request id nor deadline.
+     */
+    @Test
+    void ourWorkerTakesTheirBrokers501AndServesPlainMdp() {
+        String endpoint = "tcp://127.0.0.1:" + PythonPeer.freePort();
+        track(PythonPeer.startReady("mdp_broker.py", "--bind", endpoint, "--heartbeat-ms", "3000"));
+        java.util.List<dev.pirate.worker.RequestContext> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MajordomoWorker worker = track(MajordomoWorker.builder(endpoint, "ctx", (body, context) -> {
+            contexts.add(context);
+            return body;
+        }).heartbeatInterval(Duration.ofSeconds(3)).build());
+        long started = System.nanoTime();
+        worker.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.connectedCount() == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("READY before the answer's time ran out")
+            .isLessThan(Duration.ofSeconds(2));
+        MajordomoClient client = ourClient(endpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.serviceExists("ctx"));
+        assertThat(client.request("ctx", List.of(bytes("x"), bytes("y")))).extracting(dev.pirate.testing.RawPeer::text)
+            .containsExactly("x", "y");
+        assertThat(contexts).singleElement().satisfies((context) -> {
+            assertThat(context.service()).isEqualTo("ctx");
+            assertThat(context.requestId()).isEmpty();
+            assertThat(context.deadline()).isEmpty();
+        });
+    }
+
     @Test
     void ourClientTalksToTheirBrokerAndTheirWorker() {
         String endpoint = theirBroker();

@@ -143,6 +143,18 @@ public final class CompositeListener implements PirateListener {
     }
 
     @Override
+    public void workerRequestExpired(String service) {
+        for (PirateListener l : this.listeners) {
+            try {
+                l.workerRequestExpired(service);
+            }
+            catch (RuntimeException ex) {
+                threw(l, "workerRequestExpired", ex);
+            }
+        }
+    }
+
+    @Override
     public void brokerRequest(String service) {
         for (PirateListener l : this.listeners) {
             try {

@@ -72,6 +72,14 @@ public interface PirateListener {
     default void workerHeartbeatMissed(String service) {
     }
 
+    /**
+     * A worker skipped a request without calling its handler: the caller's PX/1 deadline had passed
+     * when the request reached the worker, so nobody waited for the reply.
+     * @param service the service name
+     */
+    default void workerRequestExpired(String service) {
+    }
+
     // --- broker ---
 
     /**

@@ -29,12 +29,27 @@ final class EnvelopeWorkerProtocol implements WorkerProtocol {
         this.reqStyle = reqStyle;
     }
 
+    /** Neither queue has a management interface to ask. */
     @Override
-    public void sendReady(ZMQ.Socket socket, String service) {
-        if (this.reqStyle) {
-            socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+    public boolean sendQuestion(ZMQ.Socket socket) {
+        return false;
+    }
+
+    @Override
+    public WorkerProtocol negotiated(FrameBuffer answer) {
+        return this;
+    }
+
+    @Override
+    public boolean sendReady(ZMQ.Socket socket, String service) {
+        if (!this.reqStyle) {
+            return WorkerProtocol.sendFirstNow(socket, Ppp.READY, false);
+        }
+        if (!WorkerProtocol.sendFirstNow(socket, Mdp.EMPTY, true)) {
+            return false;
         }
         socket.send(Ppp.READY, 0);
+        return true;
     }
 
     @Override
@@ -48,8 +63,9 @@ final class EnvelopeWorkerProtocol implements WorkerProtocol {
     }
 
     @Override
-    public void sendDisconnect(ZMQ.Socket socket) {
+    public boolean sendDisconnect(ZMQ.Socket socket) {
         // Neither protocol has a DISCONNECT: the queue notices the silence.
+        return false;
     }
 
     @Override
@@ -77,6 +93,11 @@ final class EnvelopeWorkerProtocol implements WorkerProtocol {
             }
         }
         return -1;
+    }
+
+    @Override
+    public byte[] pxFrame(FrameBuffer request) {
+        return null;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -21,6 +22,12 @@ import dev.pirate.support.Sockets;
 /**
  * MDP/0.1 workers for one service: {@code concurrency} connections to a broker, each with its own
  * thread and DEALER socket, so up to {@code concurrency} requests are handled at once.
+ * <p>
+ * Each connection first asks the broker whether it speaks PX/1 ({@code docs/rfc/px-1.md}), unless
+ * {@link Builder#pirateExtension(boolean) turned off}: a PX/1 broker gives every request the
+ * caller's id and deadline, which a {@link ContextualRequestHandler} sees in its {@link RequestContext},
+ * and a request whose caller has stopped waiting is skipped without calling the handler. A broker
+ * that answers anything else, or nothing within one heartbeat interval, gets plain MDP/0.1.
  * <p>
  * Each connection sends READY, heartbeats while idle (and, through a helper thread, while its
  * handler runs), counts down liveness while the broker is silent, and on silence or DISCONNECT
@@ -70,6 +77,19 @@ public final class MajordomoWorker implements AutoCloseable {
      * @return a builder with the RFC's defaults
      */
     public static Builder builder(String endpoint, String service, RequestHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new Builder(endpoint, service, (body, context) -> handler.handle(body));
+    }
+
+    /**
+     * Starts building workers for a service whose handler also receives each request's
+     * {@link RequestContext}.
+     * @param endpoint the broker endpoint to connect to, e.g. {@code tcp://localhost:5555}
+     * @param service the service name
+     * @param handler the request handler
+     * @return a builder with the RFC's defaults
+     */
+    public static Builder builder(String endpoint, String service, ContextualRequestHandler handler) {
         return new Builder(endpoint, service, handler);
     }
 
@@ -103,7 +123,8 @@ public final class MajordomoWorker implements AutoCloseable {
             String threadName = prefix + "-" + i;
             WorkerConnection connection = new WorkerConnection(this.settings, this.context, this.stopSignal,
                     (cause) -> failed(threadName, cause));
-            Thread thread = new Thread(connection, threadName);
+            Thread thread = this.settings.threadFactory().newThread(connection);
+            thread.setName(threadName);
             thread.setDaemon(true);
             created.add(connection);
             this.threads.add(thread);
@@ -306,16 +327,19 @@ public final class MajordomoWorker implements AutoCloseable {
      * @param shutdownGracePeriod time given to requests in hand on stop
      * @param listener event listener
      * @param threadNamePrefix prefix of the connection thread names
+     * @param threadFactory creates the connection threads
      * @param protocol the wire protocol
+     * @param pirateExtension whether connections negotiate PX/1 before READY
      */
-    record Settings(String endpoint, String service, RequestHandler handler, int concurrency,
+    record Settings(String endpoint, String service, ContextualRequestHandler handler, int concurrency,
             Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
-            Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix, WorkerProtocol protocol) {
+            Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix,
+            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension) {
     }
 
     /**
      * Builds {@link MajordomoWorker}s. Defaults: concurrency 1, heartbeat 2500 ms, liveness 3,
-     * reconnect 2500 ms doubling to 32 s, grace period 30 s.
+     * reconnect 2500 ms doubling to 32 s, grace period 30 s, PX/1 negotiation on, platform threads.
      */
     public static final class Builder {
 
@@ -323,7 +347,7 @@ public final class MajordomoWorker implements AutoCloseable {
 
         private final String service;
 
-        private final RequestHandler handler;
+        private final ContextualRequestHandler handler;
 
         private int concurrency = 1;
 
@@ -341,9 +365,13 @@ public final class MajordomoWorker implements AutoCloseable {
 
         private String threadNamePrefix;
 
-        private WorkerProtocol protocol = MdpWorkerProtocol.INSTANCE;
+        private ThreadFactory threadFactory = Thread::new;
 
-        private Builder(String endpoint, String service, RequestHandler handler) {
+        private WorkerProtocol protocol = MdpWorkerProtocol.PLAIN;
+
+        private boolean pirateExtension = true;
+
+        private Builder(String endpoint, String service, ContextualRequestHandler handler) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
             if (!Mdp.isValidServiceName(service) || service.startsWith(Mdp.MMI_PREFIX)) {
                 throw new IllegalArgumentException("Invalid service name '" + service
@@ -433,6 +461,30 @@ public final class MajordomoWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the factory of the connection threads, for example one of virtual threads. Each thread
+         * still owns one connection's socket alone; the worker names it and marks it daemon.
+         * @param factory creates unstarted threads
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Sets whether each connection asks its broker, before READY, whether it speaks PX/1 (default
+         * {@code true}). A broker without PX/1 answers {@code 501} or not at all, and then gets plain
+         * MDP/0.1 after at most one heartbeat interval. Turn it off where registration must be the
+         * byte-exact MDP/0.1 READY and nothing else, e.g. a broker that drops unknown clients' messages.
+         * @param enabled {@code false} to send plain READY at once
+         * @return this builder
+         */
+        public Builder pirateExtension(boolean enabled) {
+            this.pirateExtension = enabled;
+            return this;
+        }
+
         Builder protocol(WorkerProtocol protocol) {
             this.protocol = protocol;
             return this;
@@ -447,7 +499,8 @@ public final class MajordomoWorker implements AutoCloseable {
             Endpoints.check(this.endpoint, "endpoint");
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
-                    this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.protocol));
+                    this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.threadFactory, this.protocol,
+                    this.pirateExtension));
         }
     }
 }

@@ -13,6 +13,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import dev.pirate.protocol.ErrorReply;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.RateLimitedLog;
 import dev.pirate.support.Sockets;
@@ -20,12 +21,18 @@ import dev.pirate.support.Sockets;
 /**
  * One worker conversation slot (MDP/0.1, or a Pirate queue's protocol): one thread and, while connected, one DEALER socket.
  * <p>
+ * On MDP/0.1, each conversation first asks the broker whether it speaks PX/1 ({@code docs/rfc/px-1.md},
+ * section 5) and sends READY when the answer comes, or after one heartbeat interval without one. A
+ * PX/1 broker then puts a PX frame in every REQUEST: the caller's request id and deadline, which
+ * the handler gets in its {@link RequestContext}; a request whose deadline has passed is skipped.
+ * <p>
  * The socket is owned by the connection thread, except while the handler runs: then the thread
  * publishes the socket (a volatile write) so the {@link HeartbeatKeeper} may borrow it, one
  * compare-and-set at a time, to send the heartbeats that keep a slow handler's worker registered.
  * Ownership moves only through {@link #owner}, so the socket is never used by two threads at once.
- * Every send after READY (which goes first on a fresh socket) is non-blocking, so the keeper holds the
- * socket for microseconds at most, and a pipe that a vanished broker leaves full never wedges the loop.
+ * Every send but the first on a fresh socket (the PX/1 question) is non-blocking, so the keeper holds
+ * the socket for microseconds at most, and a pipe that a vanished broker leaves full never wedges the
+ * loop.
  * <p>
  * What the broker sends (invalid messages, requests that make the handler fail, silence) is logged
  * at most once a second per kind of trouble. Anything the loop cannot survive, an {@link Error}
@@ -66,7 +73,15 @@ final class WorkerConnection implements Runnable {
 
     private final MajordomoWorker.Settings settings;
 
-    private final WorkerProtocol protocol;
+    /**
+     * The framing of the current conversation: the worker's protocol, or its PX/1 variant once the
+     * broker said it speaks PX/1. Written by the connection thread before READY, so before the
+     * keeper may borrow the socket.
+     */
+    private WorkerProtocol protocol;
+
+    /** The context of every request of a conversation without PX/1: the service and nothing else. */
+    private final RequestContext plainContext;
 
     private final ZContext context;
 
@@ -93,7 +108,11 @@ final class WorkerConnection implements Runnable {
     /** When a command was last sent; guarded by {@link #owner}. */
     private long lastSentNanos;
 
+    /** Whether READY has been sent in the current conversation; before it, the worker is negotiating. */
     private volatile boolean connected;
+
+    /** When READY was sent in the current conversation; liveness counts from it. Connection thread only. */
+    private long readySentNanos;
 
     /** Whether the broker has answered READY in the current conversation (a heartbeat or a request). */
     private volatile boolean registered;
@@ -120,6 +139,7 @@ final class WorkerConnection implements Runnable {
             Consumer<Throwable> onDeath) {
         this.settings = settings;
         this.protocol = settings.protocol();
+        this.plainContext = RequestContext.of(settings.service());
         this.context = context;
         this.stopSignal = stopSignal;
         this.onDeath = onDeath;
@@ -189,7 +209,10 @@ final class WorkerConnection implements Runnable {
         }
     }
 
-    /** One conversation: READY, then requests and heartbeats until the broker goes quiet or says DISCONNECT. */
+    /**
+     * One conversation: the PX/1 question (unless turned off), READY, then requests and heartbeats
+     * until the broker goes quiet or says DISCONNECT.
+     */
     private void converse(FrameBuffer frames) {
         openSocket();
         long now = System.nanoTime();
@@ -197,9 +220,12 @@ final class WorkerConnection implements Runnable {
         int missed = 0;
         while (true) {
             if (stopping()) {
-                this.protocol.sendDisconnect(this.socket);
-                // Give DISCONNECT a moment to leave; every other close drops what is queued.
-                this.socket.setLinger(DISCONNECT_LINGER_MILLIS);
+                // Before READY the broker does not know this worker: there is nobody to say goodbye to.
+                if (this.connected) {
+                    this.protocol.sendDisconnect(this.socket);
+                    // Give DISCONNECT a moment to leave; every other close drops what is queued.
+                    this.socket.setLinger(DISCONNECT_LINGER_MILLIS);
+                }
                 return;
             }
             boolean received = frames.receive(this.socket);
@@ -209,12 +235,20 @@ final class WorkerConnection implements Runnable {
                 missed = 0;
                 this.lastHeardNanos = now;
                 this.lastHeardMillis = System.currentTimeMillis();
-                if (!onMessage(frames)) {
+                if (!onMessage(frames, now)) {
                     return;
                 }
             }
-            else if (this.protocol.heartbeats()) {
-                long silentFor = now - lastHeard;
+            if (!this.connected) {
+                // RFC section 5: no answer within one heartbeat interval is a broker without PX/1.
+                if (now - this.lastSentNanos >= this.heartbeatNanos) {
+                    sendReady();
+                }
+                continue;
+            }
+            if (!received && this.protocol.heartbeats()) {
+                // A broker heartbeats registered workers only, so silence counts from READY at the earliest.
+                long silentFor = now - Math.max(lastHeard, this.readySentNanos);
                 if (silentFor >= this.heartbeatNanos * (missed + 1) + this.heartbeatGraceNanos) {
                     missed++;
                     this.settings.listener().workerHeartbeatMissed(this.settings.service());
@@ -232,22 +266,55 @@ final class WorkerConnection implements Runnable {
     }
 
     /** Returns {@code false} when the conversation is over. */
-    private boolean onMessage(FrameBuffer frames) {
+    private boolean onMessage(FrameBuffer frames, long receivedNanos) {
         switch (this.protocol.classify(frames)) {
             case REQUEST -> {
+                if (!this.connected) {
+                    // No broker sends a request to a worker that has not said READY.
+                    invalidMessage();
+                    return true;
+                }
                 onBrokerAnswered();
-                handle(frames);
+                return handle(frames, receivedNanos);
             }
-            case HEARTBEAT -> onBrokerAnswered();
+            case HEARTBEAT -> {
+                // Before READY a heartbeat only shows the broker is alive, not that it registered us.
+                if (this.connected) {
+                    onBrokerAnswered();
+                }
+            }
+            case NEGOTIATION -> onNegotiationAnswer(frames);
             case DISCONNECT -> {
                 notices.log(Notice.BROKER_DISCONNECTED, "Broker {} disconnected worker for '{}'",
                         this.settings.endpoint(), this.settings.service());
                 return false;
             }
-            case INVALID -> troubles.log(Trouble.INVALID_MESSAGE, "Worker for '{}' dropped an invalid message from {}",
-                    this.settings.service(), this.settings.endpoint());
+            case INVALID -> invalidMessage();
         }
         return true;
+    }
+
+    private void invalidMessage() {
+        troubles.log(Trouble.INVALID_MESSAGE, "Worker for '{}' dropped an invalid message from {}",
+                this.settings.service(), this.settings.endpoint());
+    }
+
+    /**
+     * Registers in the protocol the broker's answer chose. An answer after the worker gave up waiting
+     * is ignored: the RFC keeps a connection that sent a plain READY in plain MDP/0.1 to its end.
+     */
+    private void onNegotiationAnswer(FrameBuffer answer) {
+        if (this.connected) {
+            logger.debug("Worker for '{}' ignored a late PX/1 answer from {}", this.settings.service(),
+                    this.settings.endpoint());
+            return;
+        }
+        this.protocol = this.protocol.negotiated(answer);
+        if (logger.isDebugEnabled()) {
+            logger.debug("Worker for '{}' registers with {} in {}", this.settings.service(), this.settings.endpoint(),
+                    (this.protocol == this.settings.protocol()) ? "MDP/0.1" : "PX/1");
+        }
+        sendReady();
     }
 
     /**
@@ -259,15 +326,25 @@ final class WorkerConnection implements Runnable {
         this.registered = true;
     }
 
-    private void handle(FrameBuffer frames) {
-        List<byte[]> body = List.of(frames.copyFrom(this.protocol.bodyStart(frames)));
+    /** Returns {@code false} when the conversation is over. */
+    private boolean handle(FrameBuffer frames, long receivedNanos) {
         String service = this.settings.service();
+        RequestContext context = this.plainContext;
+        byte[] px = this.protocol.pxFrame(frames);
+        if (px != null) {
+            context = RequestContext.received(service, PirateExtension.requestId(px), PirateExtension.deadlineMillis(px),
+                    receivedNanos);
+            if (context.isExpired()) {
+                return skipExpired(context);
+            }
+        }
+        List<byte[]> body = List.of(frames.copyFrom(this.protocol.bodyStart(frames)));
         long start = System.nanoTime();
         this.owner.set(HANDLER_RUNNING);
         List<byte[]> reply;
         boolean success;
         try {
-            reply = this.settings.handler().handle(body);
+            reply = this.settings.handler().handle(body, context);
             success = reply != null && !reply.isEmpty();
             if (!success) {
                 reply = ErrorReply.body(service + ": handler returned no reply frames");
@@ -292,6 +369,33 @@ final class WorkerConnection implements Runnable {
             troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' dropped a reply: {} is not reading", service,
                     this.settings.endpoint());
         }
+        return true;
+    }
+
+    /**
+     * Skips a request whose caller has stopped waiting (RFC section 5): no handler call, no reply.
+     * <p>
+     * A broker counts a worker busy until it replies, and MDP/0.1 has no other way to hand a request
+     * back; without a word the broker would never send this connection another request. So the
+     * worker says DISCONNECT and READY again on the same socket, which one pipe delivers in order: the
+     * broker forgets the worker with its request, which is past its deadline there too (the broker's
+     * clock started first) and so dropped as expired, then registers the worker anew, idle.
+     * @return {@code false} if the broker is not reading: the conversation is over
+     */
+    private boolean skipExpired(RequestContext context) {
+        String service = this.settings.service();
+        this.settings.listener().workerRequestExpired(service);
+        if (logger.isDebugEnabled()) {
+            logger.debug("Worker for '{}' skipped request {}: its caller's deadline had passed", service,
+                    context.requestIdHex().orElse("without id"));
+        }
+        if (this.protocol.sendDisconnect(this.socket) && this.protocol.sendReady(this.socket, service)) {
+            this.lastSentNanos = System.nanoTime();
+            return true;
+        }
+        troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' could not re-register after skipping an expired "
+                + "request: {} is not reading", service, this.settings.endpoint());
+        return false;
     }
 
     /**
@@ -330,8 +434,23 @@ final class WorkerConnection implements Runnable {
         this.socket = Sockets.create(this.context, SocketType.DEALER);
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
         this.socket.connect(this.settings.endpoint());
-        this.protocol.sendReady(this.socket, this.settings.service());
+        this.protocol = this.settings.protocol();
+        if (this.settings.pirateExtension() && this.protocol.sendQuestion(this.socket)) {
+            this.lastSentNanos = System.nanoTime();
+        }
+        else {
+            sendReady();
+        }
+    }
+
+    /** READY ends negotiation: from now on the broker may know this worker. */
+    private void sendReady() {
+        if (!this.protocol.sendReady(this.socket, this.settings.service())) {
+            // At most the question is ahead of READY in the pipe, so it is never full here in practice.
+            throw new IllegalStateException("READY could not be queued to " + this.settings.endpoint());
+        }
         this.lastSentNanos = System.nanoTime();
+        this.readySentNanos = this.lastSentNanos;
         this.connected = true;
         this.settings.listener().workerConnected(this.settings.service());
     }
@@ -347,13 +466,15 @@ final class WorkerConnection implements Runnable {
         if (this.socket != null) {
             this.socket.close();
             this.socket = null;
-            this.connected = false;
             if (this.registered) {
                 // A broker that went silent stopped serving us when it was last heard, not when we gave up.
                 this.unregisteredSinceNanos = this.lastHeardNanos;
                 this.registered = false;
             }
-            this.settings.listener().workerDisconnected(this.settings.service());
+            if (this.connected) {
+                this.connected = false;
+                this.settings.listener().workerDisconnected(this.settings.service());
+            }
         }
     }
 

@@ -14,11 +14,37 @@ interface WorkerProtocol {
 
     /** What a received message is. */
     enum Kind {
-        REQUEST, HEARTBEAT, DISCONNECT, INVALID
+        /** A request for the handler. */
+        REQUEST,
+        /** The broker is alive. */
+        HEARTBEAT,
+        /** The broker forgot this worker. */
+        DISCONNECT,
+        /** The broker's answer to the PX/1 question of {@link #sendQuestion(ZMQ.Socket)}. */
+        NEGOTIATION,
+        /** Anything else; dropped. */
+        INVALID
     }
 
-    /** Sends the greeting that makes the worker known, on every new connection. */
-    void sendReady(ZMQ.Socket socket, String service);
+    /**
+     * Asks the broker, before READY, whether it speaks PX/1, where the protocol has a way to. Only
+     * called first on a fresh socket, whose empty pipe always takes it.
+     * @return {@code false} if the protocol cannot negotiate: READY goes at once
+     */
+    boolean sendQuestion(ZMQ.Socket socket);
+
+    /**
+     * Returns the protocol to speak for the rest of a connection, given the broker's answer to the
+     * question (a message classified as {@link Kind#NEGOTIATION}).
+     */
+    WorkerProtocol negotiated(FrameBuffer answer);
+
+    /**
+     * Sends the greeting that makes the worker known, on every new connection, if the socket can
+     * take it now; never blocks.
+     * @return {@code false} if the socket's pipe is full and READY was not sent
+     */
+    boolean sendReady(ZMQ.Socket socket, String service);
 
     /** Whether the protocol heartbeats; without heartbeats there is no liveness either. */
     boolean heartbeats();
@@ -30,14 +56,20 @@ interface WorkerProtocol {
      */
     boolean sendHeartbeat(ZMQ.Socket socket);
 
-    /** Says goodbye before a clean stop, where the protocol has a way to; never blocks. */
-    void sendDisconnect(ZMQ.Socket socket);
+    /**
+     * Says goodbye, where the protocol has a way to; never blocks.
+     * @return {@code false} if nothing was sent (a full pipe, or a protocol without goodbye)
+     */
+    boolean sendDisconnect(ZMQ.Socket socket);
 
     /** Classifies a received message. */
     Kind classify(FrameBuffer frames);
 
     /** Index of the first body frame of a message classified as {@link Kind#REQUEST}. */
     int bodyStart(FrameBuffer frames);
+
+    /** The PX frame of a message classified as {@link Kind#REQUEST}, or {@code null} if the protocol has none. */
+    byte[] pxFrame(FrameBuffer request);
 
     /**
      * Sends the reply to a request if the socket can take it now; never blocks.

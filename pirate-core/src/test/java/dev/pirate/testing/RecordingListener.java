@@ -59,6 +59,11 @@ public final class RecordingListener implements PirateListener {
     }
 
     @Override
+    public void workerRequestExpired(String service) {
+        record("workerRequestExpired:" + service);
+    }
+
+    @Override
     public void brokerRequest(String service) {
         record("brokerRequest:" + service);
     }

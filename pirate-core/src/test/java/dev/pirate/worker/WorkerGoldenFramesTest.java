@@ -41,8 +41,12 @@ class WorkerGoldenFramesTest {
         return broker;
     }
 
+    /**
+     * Starts a worker in plain MDP/0.1: these tests script the frames of a broker that is not asked
+     * about PX/1 ({@link WorkerNegotiationTest} covers the question).
+     */
     private MajordomoWorker start(MajordomoWorker.Builder builder) {
-        MajordomoWorker worker = builder.listener(this.events).build();
+        MajordomoWorker worker = builder.pirateExtension(false).listener(this.events).build();
         this.resources.track(() -> worker.stop(Duration.ofSeconds(5)));
         worker.start();
         return worker;

@@ -44,8 +44,9 @@ class WorkerHardeningTest {
         return this.resources.track(RawPeer.bind(SocketType.ROUTER));
     }
 
+    /** Starts a worker in plain MDP/0.1: the raw broker does not answer the PX/1 question. */
     private MajordomoWorker start(MajordomoWorker.Builder builder) {
-        MajordomoWorker worker = builder.build();
+        MajordomoWorker worker = builder.pirateExtension(false).build();
         this.resources.track(() -> worker.stop(Duration.ofSeconds(5)));
         worker.start();
         return worker;

@@ -3,6 +3,7 @@ package dev.pirate.spring.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,9 +14,12 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.client.DirectClient;
@@ -125,7 +129,8 @@ public final class PirateAutoConfiguration {
         @ConditionalOnMissingBean
         MajordomoWorkerContainer pirateWorkerContainer(ListableBeanFactory beanFactory, PirateProperties properties,
                 PayloadConverter converter, PirateConnectionDetails connectionDetails,
-                ObjectProvider<PirateListener> listeners, ObjectProvider<MajordomoWorkerCustomizer> customizers) {
+                ObjectProvider<PirateListener> listeners, ObjectProvider<MajordomoWorkerCustomizer> customizers,
+                Environment environment) {
             PirateProperties.Worker worker = properties.getWorker();
             Duration heartbeat = PirateSettings.positive("pirate.worker.heartbeat-interval",
                     worker.getHeartbeatInterval());
@@ -137,6 +142,10 @@ public final class PirateAutoConfiguration {
                     reconnect);
             Duration gracePeriod = PirateSettings.notNegative("pirate.worker.shutdown-grace-period",
                     worker.getShutdownGracePeriod());
+            // spring.threads.virtual.enabled on Java 21+: each connection's loop and handler run on a virtual
+            // thread, which still owns that connection's socket alone.
+            ThreadFactory virtualThreads = Threading.VIRTUAL.isActive(environment)
+                    ? new VirtualThreadTaskExecutor("pirate-worker-").getVirtualThreadFactory() : null;
             MajordomoWorkerFactory factory = (definition) -> {
                 MajordomoWorker.Builder builder = MajordomoWorker
                     .builder(connectionDetails.getWorkerEndpoint(), definition.service(), definition.handler())
@@ -146,6 +155,9 @@ public final class PirateAutoConfiguration {
                     .reconnectDelay(reconnect, maxReconnect)
                     .shutdownGracePeriod(gracePeriod)
                     .listener(listener(listeners));
+                if (virtualThreads != null) {
+                    builder.threadFactory(virtualThreads);
+                }
                 customizers.orderedStream()
                     .forEach((customizer) -> customizer.customize(definition.service(), builder));
                 return builder.build();

@@ -18,11 +18,13 @@ import dev.pirate.protocol.Mdp;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PayloadConverter;
+import dev.pirate.worker.ContextualRequestHandler;
+import dev.pirate.worker.RequestContext;
 import dev.pirate.worker.RequestHandler;
 
 /**
  * Finds the {@link MajordomoService @MajordomoService} beans of a bean factory and adapts each to a
- * {@link RequestHandler}. Every mistake (no handler or two, a bad service name or concurrency, a
+ * {@link ContextualRequestHandler}. Every mistake (no handler or two, a bad service name or concurrency, a
  * service declared twice, a handler method of the wrong shape) fails with a message that names the
  * bean.
  */
@@ -83,17 +85,21 @@ public class MajordomoServiceDiscoverer {
         }
     }
 
-    private RequestHandler handler(String beanName, Object bean) {
+    private ContextualRequestHandler handler(String beanName, Object bean) {
         Class<?> targetClass = AopUtils.getTargetClass(bean);
         Set<Method> methods = MethodIntrospector.selectMethods(targetClass,
                 (ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils.hasAnnotation(method,
                         MajordomoHandler.class));
-        if (bean instanceof RequestHandler handler) {
+        if (bean instanceof RequestHandler || bean instanceof ContextualRequestHandler) {
+            String implemented = (bean instanceof RequestHandler) ? "RequestHandler" : "ContextualRequestHandler";
             if (!methods.isEmpty()) {
-                throw invalid(beanName, "implements RequestHandler and also declares @MajordomoHandler "
+                throw invalid(beanName, "implements " + implemented + " and also declares @MajordomoHandler "
                         + names(methods) + "; use one or the other");
             }
-            return handler;
+            if (bean instanceof RequestHandler handler) {
+                return (body, context) -> handler.handle(body);
+            }
+            return (ContextualRequestHandler) bean;
         }
         if (methods.size() != 1) {
             throw invalid(beanName, "declares " + methods.size() + " @MajordomoHandler methods"
@@ -101,16 +107,29 @@ public class MajordomoServiceDiscoverer {
                     + "; declare exactly one, or implement dev.pirate.worker.RequestHandler");
         }
         Method method = methods.iterator().next();
-        if (method.getParameterCount() > 1) {
-            throw invalid(beanName, "@MajordomoHandler " + method.getName() + " takes "
-                    + method.getParameterCount() + " parameters; take the request body or nothing");
-        }
+        checkParameters(beanName, method);
         if (method.getReturnType() == void.class) {
             throw invalid(beanName, "@MajordomoHandler " + method.getName()
                     + " returns void; return the reply body (byte[], String, List<byte[]> or a JSON type)");
         }
         return new MethodRequestHandler(bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
                 this.converter);
+    }
+
+    /** At most one body parameter and at most one {@link RequestContext}, in either order. */
+    private static void checkParameters(String beanName, Method method) {
+        int contexts = 0;
+        for (Class<?> type : method.getParameterTypes()) {
+            if (type == RequestContext.class) {
+                contexts++;
+            }
+        }
+        int bodies = method.getParameterCount() - contexts;
+        if (bodies > 1 || contexts > 1) {
+            throw invalid(beanName, "@MajordomoHandler " + method.getName() + " takes " + method.getParameterCount()
+                    + " parameters (" + bodies + " for the request body, " + contexts + " RequestContext); take "
+                    + "at most one request body parameter and at most one dev.pirate.worker.RequestContext");
+        }
     }
 
     private static String names(Set<Method> methods) {

@@ -11,20 +11,28 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 import dev.pirate.spring.PayloadConverter;
-import dev.pirate.worker.RequestHandler;
+import dev.pirate.worker.ContextualRequestHandler;
+import dev.pirate.worker.RequestContext;
 
 /**
  * Adapts a {@link dev.pirate.spring.MajordomoHandler @MajordomoHandler} method to a
- * {@link RequestHandler}: converts the request frames to the parameter, invokes the method and
- * converts the return value to reply frames.
+ * {@link ContextualRequestHandler}: converts the request frames to the body parameter, passes the
+ * {@link RequestContext} to a parameter of that type, invokes the method and converts the return
+ * value to reply frames. The method's shape was checked by {@link MajordomoServiceDiscoverer}.
  */
-final class MethodRequestHandler implements RequestHandler {
+final class MethodRequestHandler implements ContextualRequestHandler {
 
     private final Object bean;
 
     private final Method method;
 
-    private final @Nullable ResolvableType parameterType;
+    /** Index of the body parameter, or -1. */
+    private final int bodyIndex;
+
+    private final @Nullable ResolvableType bodyType;
+
+    /** Index of the {@link RequestContext} parameter, or -1. */
+    private final int contextIndex;
 
     private final ResolvableType returnType;
 
@@ -33,17 +41,46 @@ final class MethodRequestHandler implements RequestHandler {
     MethodRequestHandler(Object bean, Method method, PayloadConverter converter) {
         this.bean = bean;
         this.method = method;
-        this.parameterType = (method.getParameterCount() == 0) ? null
-                : ResolvableType.forMethodParameter(new MethodParameter(method, 0));
+        this.contextIndex = contextIndex(method);
+        this.bodyIndex = bodyIndex(method);
+        this.bodyType = (this.bodyIndex >= 0)
+                ? ResolvableType.forMethodParameter(new MethodParameter(method, this.bodyIndex)) : null;
         this.returnType = ResolvableType.forMethodReturnType(method);
         this.converter = converter;
         ReflectionUtils.makeAccessible(method);
     }
 
+    /** Returns the index of the first parameter of type {@link RequestContext}, or -1. */
+    private static int contextIndex(Method method) {
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == RequestContext.class) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Returns the index of the first parameter that is not a {@link RequestContext}, or -1. */
+    private static int bodyIndex(Method method) {
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] != RequestContext.class) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Override
-    public @Nullable List<byte[]> handle(List<byte[]> body) throws Exception {
-        Object[] arguments = (this.parameterType != null)
-                ? new Object[] { this.converter.read(body, this.parameterType) } : new Object[0];
+    public @Nullable List<byte[]> handle(List<byte[]> body, RequestContext context) throws Exception {
+        Object[] arguments = new Object[this.method.getParameterCount()];
+        if (this.bodyType != null) {
+            arguments[this.bodyIndex] = this.converter.read(body, this.bodyType);
+        }
+        if (this.contextIndex >= 0) {
+            arguments[this.contextIndex] = context;
+        }
         Object result;
         try {
             result = this.method.invoke(this.bean, arguments);
