@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.PirateExtension;
+import dev.pirate.protocol.RefusalReason;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.RateLimitedLog;
 import dev.pirate.support.Sockets;
@@ -335,7 +336,7 @@ final class WorkerConnection implements Runnable {
             context = RequestContext.received(service, PirateExtension.requestId(px), PirateExtension.deadlineMillis(px),
                     receivedNanos);
             if (context.isExpired()) {
-                return skipExpired(context);
+                return skipExpired(frames, context);
             }
         }
         List<byte[]> body = List.of(frames.copyFrom(this.protocol.bodyStart(frames)));
@@ -373,29 +374,28 @@ final class WorkerConnection implements Runnable {
     }
 
     /**
-     * Skips a request whose caller has stopped waiting (RFC section 5): no handler call, no reply.
-     * <p>
-     * A broker counts a worker busy until it replies, and MDP/0.1 has no other way to hand a request
-     * back; without a word the broker would never send this connection another request. So the
-     * worker says DISCONNECT and READY again on the same socket, which one pipe delivers in order: the
-     * broker forgets the worker with its request, which is past its deadline there too (the broker's
-     * clock started first) and so dropped as expired, then registers the worker anew, idle.
+     * Skips a request whose caller has stopped waiting (PX/1, section 5): the handler is not called,
+     * and the reply is an {@code expired} refusal. A broker counts a worker busy until it replies, so
+     * the refusal is what frees this connection for the next request; a PX/1 caller still waiting by
+     * some clock skew learns why.
      * @return {@code false} if the broker is not reading: the conversation is over
      */
-    private boolean skipExpired(RequestContext context) {
+    private boolean skipExpired(FrameBuffer frames, RequestContext context) {
         String service = this.settings.service();
         this.settings.listener().workerRequestExpired(service);
         if (logger.isDebugEnabled()) {
             logger.debug("Worker for '{}' skipped request {}: its caller's deadline had passed", service,
                     context.requestIdHex().orElse("without id"));
         }
-        if (this.protocol.sendDisconnect(this.socket) && this.protocol.sendReady(this.socket, service)) {
+        List<byte[]> refusal = List.of(PirateExtension.refusalBody(RefusalReason.EXPIRED,
+                "The caller's deadline had passed when service '" + service + "' received the request"));
+        if (this.protocol.sendReply(this.socket, frames, refusal)) {
             this.lastSentNanos = System.nanoTime();
             return true;
         }
-        troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' could not re-register after skipping an expired "
-                + "request: {} is not reading", service, this.settings.endpoint());
-        return false;
+        troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' dropped a reply: {} is not reading", service,
+                this.settings.endpoint());
+        return true;
     }
 
     /**
