@@ -37,6 +37,7 @@ import dev.pirate.event.PirateListener;
  * ({@code success|failed})</td></tr>
  * <tr><td>{@code pirate.worker.reconnects}</td><td>counter</td><td>{@code service}</td></tr>
  * <tr><td>{@code pirate.worker.heartbeats.missed}</td><td>counter</td><td>{@code service}</td></tr>
+ * <tr><td>{@code pirate.worker.requests.expired}</td><td>counter</td><td>{@code service}</td></tr>
  * <tr><td>{@code pirate.worker.connected}</td><td>gauge</td><td>{@code service}</td></tr>
  * <tr><td>{@code pirate.broker.requests}</td><td>counter</td><td>{@code service}</td></tr>
  * <tr><td>{@code pirate.broker.requests.queued}</td><td>gauge</td><td>{@code service}</td></tr>
@@ -150,6 +151,11 @@ public class PirateMetrics implements PirateListener {
     @Override
     public void workerHeartbeatMissed(String service) {
         worker(service).heartbeatsMissed.increment();
+    }
+
+    @Override
+    public void workerRequestExpired(String service) {
+        worker(service).expired.increment();
     }
 
     // --- broker ---
@@ -313,6 +319,8 @@ public class PirateMetrics implements PirateListener {
 
         private final Counter heartbeatsMissed;
 
+        private final Counter expired;
+
         WorkerMeters(String service) {
             String description = "Requests handled by local workers";
             this.succeeded = timer("pirate.worker.requests", description, service, "success");
@@ -321,6 +329,8 @@ public class PirateMetrics implements PirateListener {
                     "New conversations of worker connections with a broker after a lost one", service);
             this.heartbeatsMissed = counter("pirate.worker.heartbeats.missed",
                     "Heartbeat intervals in which a worker connection heard nothing from its broker", service);
+            this.expired = counter("pirate.worker.requests.expired",
+                    "Requests a worker skipped because their caller's deadline had passed", service);
             if (!OTHER_SERVICES.equals(service)) {
                 Gauge.builder("pirate.worker.connected", () -> PirateMetrics.this.registeredConnections.applyAsInt(service))
                     .description("Worker connections currently registered with a broker")
