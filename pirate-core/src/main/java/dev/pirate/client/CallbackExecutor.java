@@ -16,13 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every other caller's reply. This pool has at least two threads, so one blocked continuation never
  * holds up another; a queue, unbounded because it holds one small task per reply and a reply is
  * never refused, absorbs bursts. Daemon threads, as ZeroMQ's own are, so a client left open does not
- * keep the JVM alive, and idle threads end after a while, so an idle application holds none.
+ * keep the JVM alive; idle threads end within seconds, so once its clients are closed (or idle) an
+ * application holds none, and a busy one keeps reusing them.
  */
 final class CallbackExecutor {
 
     private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-    private static final long KEEP_ALIVE_SECONDS = 30;
+    private static final long KEEP_ALIVE_SECONDS = 2;
 
     private CallbackExecutor() {
     }
