@@ -154,7 +154,7 @@ class RetryPolicyTest {
         byte[][] refusal = PirateExtension.refusalBody(RefusalReason.OVERLOADED, "queue full");
         broker.send(marked.get(0), EMPTY, MDPC01, bytes("echo"), refusal[0], refusal[1], refusal[2]);
 
-        assertThatThrownBy(refused::join).hasCauseInstanceOf(PirateRefusedException.class);
+        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PirateRefusedException.class);
         assertThat(broker.receive(1000)).as("no second attempt within three timeouts").isNull();
         assertThat(this.events.count("clientRetry:echo")).isZero();
     }
@@ -169,7 +169,7 @@ class RetryPolicyTest {
         List<byte[]> error = ErrorReply.body("bad quantity");
         broker.send(request.get(0), EMPTY, MDPC01, bytes("boom"), error.get(0), error.get(1));
 
-        assertThatThrownBy(failed::join).cause().isInstanceOfSatisfying(PirateRemoteException.class,
+        assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(PirateRemoteException.class,
                 (ex) -> assertThat(ex.remoteMessage()).isEqualTo("bad quantity"));
         assertThat(broker.receive(1000)).as("no second attempt within three timeouts").isNull();
         assertThat(this.events.count("clientRetry:boom")).isZero();
