@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import dev.pirate.client.Backoff;
 import dev.pirate.client.CallOptions;
 
 /**
@@ -39,6 +40,17 @@ final class CallCommand implements Callable<Integer> {
             description = "Attempts after the first one times out (default: ${DEFAULT-VALUE}).")
     private int retries;
 
+    @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest the whole call may take, every attempt and pause included; no attempt starts "
+                    + "after it (default: none, every attempt may wait its --timeout).")
+    private Duration deadline;
+
+    @Option(names = "--backoff", defaultValue = "100ms", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Pause before the first retry; it doubles with each further retry, up to 1s or this value "
+                    + "if higher, and is jittered between half and all of it (default: ${DEFAULT-VALUE}).")
+    private Duration backoff;
+
     @Parameters(arity = "1..*", paramLabel = "BODY", description = "Request frames, one per argument, in UTF-8.")
     private List<String> body;
 
@@ -47,7 +59,10 @@ final class CallCommand implements Callable<Integer> {
         this.target.checkEndpoint(this.spec.commandLine());
         PrintWriter out = this.spec.commandLine().getOut();
         List<byte[]> frames = this.body.stream().map((frame) -> frame.getBytes(StandardCharsets.UTF_8)).toList();
-        try (Requester requester = this.target.open(new CallOptions(this.timeout, this.retries))) {
+        CallOptions options = CallOptions.of(this.timeout, this.retries).withDeadline(this.deadline)
+            .withBackoff(Backoff.exponential(this.backoff, Backoff.DEFAULT.multiplier(),
+                    max(this.backoff, Backoff.DEFAULT.max())));
+        try (Requester requester = this.target.open(options)) {
             List<byte[]> reply = requester.request(frames);
             reply.forEach((frame) -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();
@@ -56,5 +71,9 @@ final class CallCommand implements Callable<Integer> {
         catch (RuntimeException ex) {
             return ExitCodes.report(ex, this.spec.commandLine().getErr());
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return (a.compareTo(b) >= 0) ? a : b;
     }
 }

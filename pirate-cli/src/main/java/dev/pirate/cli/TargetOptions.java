@@ -42,16 +42,13 @@ public final class TargetOptions {
 
     /**
      * Opens a client for the target.
-     * @param options the timeout and retries of every request
+     * @param options the timeout, retries, deadline and back-off of every request
      * @return the requester; the caller closes it
      * @throws IllegalArgumentException if the service name is invalid
      */
     public Requester open(CallOptions options) {
         if (this.direct != null) {
-            DirectClient client = DirectClient.builder(this.direct)
-                .timeout(options.timeout())
-                .retries(options.retries())
-                .build();
+            DirectClient client = DirectClient.builder(this.direct).defaults(options).build();
             return new DirectRequester(client);
         }
         String service = this.brokered.service;
@@ -60,10 +57,7 @@ public final class TargetOptions {
             throw new IllegalArgumentException("Invalid service name '" + service
                     + "': use 1 to 255 printable ASCII characters without spaces");
         }
-        MajordomoClient client = MajordomoClient.builder(this.brokered.endpoint)
-            .timeout(options.timeout())
-            .retries(options.retries())
-            .build();
+        MajordomoClient client = MajordomoClient.builder(this.brokered.endpoint).defaults(options).build();
         return new BrokeredRequester(client, service);
     }
 

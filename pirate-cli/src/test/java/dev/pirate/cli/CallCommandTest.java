@@ -1,5 +1,6 @@
 package dev.pirate.cli;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -72,6 +73,12 @@ class CallCommandTest {
             // The broker plays a foreign one: the client's PX/1 question is answered 501 on the way.
             while ((message = ForeignBroker.nextRequest(broker)) != null) {
                 assertThat(describe(message.subList(1, 3))).containsExactly("", "MDPC01");
+                if (RawPeer.text(message.get(3)).equals("mmi.pirate")) {
+                    // The client's PX/1 question: answered as a foreign broker would, so it stays plain MDP/0.1.
+                    broker.send(message.get(0), new byte[0], RawPeer.bytes("MDPC01"), message.get(3),
+                            RawPeer.bytes("501"));
+                    continue;
+                }
                 if (RawPeer.text(message.get(3)).equals("parrot")) {
                     assertThat(describe(message.subList(4, message.size()))).containsExactly("hello");
                     attempts++;
@@ -101,6 +108,36 @@ class CallCommandTest {
             assertThat(run.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
             assertThat(run.out()).isEmpty();
             assertThat(run.errLines()).singleElement().asString().contains("No reply from 'echo'", "2 attempts");
+        }
+    }
+
+    /** Counted, not timed: with a 5 s timeout and 3 retries, only the deadline can end the call after one attempt. */
+    @Test
+    void callWithADeadlineSendsNoAttemptAfterItAndExitsTwo() {
+        try (RawPeer silent = RawPeer.bind(SocketType.ROUTER)) {
+            CompletableFuture<CliRun> call = CompletableFuture.supplyAsync(() -> CliRun.of("call", "--connect",
+                    silent.endpoint(), "--service", "echo", "--timeout", "5s", "--retries", "3", "--deadline", "400ms",
+                    "hello"));
+            assertThat(ForeignBroker.nextRequest(silent)).as("the first attempt").isNotNull();
+
+            CliRun run = call.join();
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
+            assertThat(run.errLines()).singleElement().asString().contains("No reply from 'echo'", "1 attempt");
+            assertThat(silent.receive(300)).as("no attempt and no mmi.service question after the deadline").isNull();
+        }
+    }
+
+    @Test
+    void callWaitsItsBackoffBetweenAttempts() {
+        try (RawPeer silent = RawPeer.bind(SocketType.ROUTER)) {
+            CompletableFuture<CliRun> call = CompletableFuture.supplyAsync(() -> CliRun.of("call", "--direct",
+                    silent.endpoint(), "--timeout", "100ms", "--retries", "1", "--backoff", "600ms", "hello"));
+            assertThat(silent.receive()).as("the first attempt").isNotNull();
+            long first = System.nanoTime();
+            assertThat(silent.receive()).as("the second attempt").isNotNull();
+            // The timeout, then at least half the back-off (equal jitter), less a margin for scheduling.
+            assertThat(System.nanoTime() - first).isGreaterThanOrEqualTo(Duration.ofMillis(350).toNanos());
+            assertThat(call.join().exitCode()).isEqualTo(ExitCodes.TIMEOUT);
         }
     }
 

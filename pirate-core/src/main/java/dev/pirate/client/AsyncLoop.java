@@ -34,7 +34,9 @@ import dev.pirate.support.RateLimitedLog;
  * {@link Selector}, with the exchange it serves attached (or the socket itself while it is idle),
  * so a wake-up visits only the sockets that have something to read instead of polling every
  * request in flight. Callers hand requests over through a queue and wake the thread by writing to a
- * {@link Pipe}. Deadlines sit in a priority queue. As ZeroMQ requires of {@code ZMQ_FD} users,
+ * {@link Pipe}. Deadlines, of attempts and of the pauses between them, sit in a priority queue. Futures are
+ * completed on the client's callback executor, never here, so a slow continuation of one caller
+ * cannot hold up the replies of the others. As ZeroMQ requires of {@code ZMQ_FD} users,
  * every socket is drained until it would block, and checked with {@code ZMQ_EVENTS} after each
  * send, since a send may consume the notification of a message that already arrived.
  * <p>
@@ -135,7 +137,15 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
      * which the loop gives back when the request ends, whichever way.
      */
     CompletableFuture<List<byte[]>> submit(String target, List<byte[]> body, CallOptions options) {
-        Exchange exchange = new Exchange(this.engine, this, target, body, options);
+        if (!this.accepting) {
+            // The loop is gone: the request fails before this returns, on the caller's thread, like
+            // one past the in-flight limit; there is no I/O thread to keep continuations off.
+            Exchange refused = new Exchange(this.engine, this, Runnable::run, target, body, options);
+            this.engine.requestEnded();
+            end(refused, target);
+            return refused.future;
+        }
+        Exchange exchange = new Exchange(this.engine, this, this.engine.callbackExecutor(), target, body, options);
         this.submitted.add(new Submission(exchange, target));
         // Checked after queueing: either this caller sees the loop gone, or the loop's shut-down sees
         // the request in the queue; a request can never be left behind in a queue nobody reads.
@@ -273,13 +283,17 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
     }
 
     /**
-     * Attaches the exchange to its current socket's key, notes its deadline, and reads what may have
-     * arrived while it sent.
+     * Notes the exchange's deadline and, unless it is pausing between attempts, attaches it to its
+     * current socket's key and reads what may have arrived while it sent. A pause is only a deadline
+     * in the queue: the thread never sleeps through one, and the exchange holds no socket during it.
      */
     private void track(Exchange exchange) {
-        ZMQ.Socket socket = exchange.socket();
-        this.keys.get(socket).attach(exchange);
         this.deadlines.add(new Deadline(exchange, exchange.deadlineNanos()));
+        ZMQ.Socket socket = exchange.socket();
+        if (socket == null) {
+            return;
+        }
+        this.keys.get(socket).attach(exchange);
         if ((socket.getEvents() & ZMQ.Poller.POLLIN) != 0) {
             drainReplies(exchange);
         }
@@ -338,9 +352,7 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
         PirateException failure = new PirateException("Request to '" + target + "' at " + this.engine.endpoint()
                 + " failed: " + cause, target, this.engine.endpoint());
         failure.initCause(cause);
-        // Completed first, so abort() (which closes the socket and tells the listener) cannot replace it.
-        exchange.future.completeExceptionally(failure);
-        exchange.abort();
+        exchange.abort(failure);
     }
 
     private long selectTimeoutMillis() {
@@ -467,9 +479,11 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
         Throwable cause = this.death;
         try {
             if (cause != null) {
-                exchange.future.completeExceptionally(loopDied(target, cause));
+                exchange.abort(loopDied(target, cause));
             }
-            exchange.abort();
+            else {
+                exchange.abort();
+            }
         }
         catch (RuntimeException | Error ex) {
             // A listener that throws an Error from here must not stop the other requests from failing.

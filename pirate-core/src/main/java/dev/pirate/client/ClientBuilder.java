@@ -2,6 +2,7 @@ package dev.pirate.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
@@ -20,6 +21,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     CallOptions defaults = CallOptions.DEFAULTS;
 
     PirateListener listener = PirateListener.NONE;
+
+    Executor callbackExecutor;
 
     long maxMessageSize = 16L * 1024 * 1024;
 
@@ -42,7 +45,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
      * @return this builder
      */
     public B timeout(Duration timeout) {
-        this.defaults = new CallOptions(timeout, this.defaults.retries());
+        this.defaults = this.defaults.withTimeout(timeout);
         return self();
     }
 
@@ -52,7 +55,60 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
      * @return this builder
      */
     public B retries(int retries) {
-        this.defaults = new CallOptions(this.defaults.timeout(), retries);
+        this.defaults = this.defaults.withRetries(retries);
+        return self();
+    }
+
+    /**
+     * Sets the longest a whole request may take, every attempt and pause included (default none:
+     * a request may take every attempt's timeout and every pause). No attempt starts after it, the
+     * attempt in progress stops waiting at it, and the request fails with a
+     * {@link PirateTimeoutException}.
+     * @param deadline a positive duration from the first send, or {@code null} for none
+     * @return this builder
+     */
+    public B deadline(Duration deadline) {
+        this.defaults = this.defaults.withDeadline(deadline);
+        return self();
+    }
+
+    /**
+     * Sets the pause between an attempt that timed out and the next one (default
+     * {@link Backoff#DEFAULT}: 100 ms, doubling, at most 1 s, equal jitter).
+     * @param backoff the back-off
+     * @return this builder
+     */
+    public B backoff(Backoff backoff) {
+        this.defaults = this.defaults.withBackoff(Objects.requireNonNull(backoff, "backoff"));
+        return self();
+    }
+
+    /**
+     * Sets every per-request default at once: timeout, retries, deadline and back-off.
+     * @param defaults the options used by requests that name none
+     * @return this builder
+     */
+    public B defaults(CallOptions defaults) {
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+        return self();
+    }
+
+    /**
+     * Sets where the futures of asynchronous requests complete, and so where continuations such as
+     * {@code thenApply} run unless they name their own executor. They never run on the client's
+     * I/O thread, so a slow continuation delays no other request; an executor that runs tasks on
+     * the calling thread would undo that. When the executor refuses a task (it is shutting down),
+     * the future completes on the I/O thread rather than never.
+     * <p>
+     * Default: a pool shared by all clients, of at least two daemon threads named
+     * {@code pirate-client-callback-N}, rather than {@code ForkJoinPool.commonPool()}, which on a
+     * two-core machine has a single thread, shared with parallel streams. Continuations that block
+     * should use an executor of their own, e.g. {@code thenApplyAsync(fn, executor)}.
+     * @param executor the executor
+     * @return this builder
+     */
+    public B callbackExecutor(Executor executor) {
+        this.callbackExecutor = Objects.requireNonNull(executor, "executor");
         return self();
     }
 
@@ -105,7 +161,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
     ClientEngine engine(Wire wire) {
         // Guarded: the listener runs on the I/O thread, where an exception would end the loop.
-        return new ClientEngine(this.endpoint, wire, CompositeListener.guard(this.listener), this.defaults,
+        Executor callbacks = (this.callbackExecutor != null) ? this.callbackExecutor : CallbackExecutor.shared();
+        return new ClientEngine(this.endpoint, wire, CompositeListener.guard(this.listener), this.defaults, callbacks,
                 this.maxMessageSize, this.threadName, this.maxInFlight);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,7 +20,8 @@ import dev.pirate.support.Sockets;
 /**
  * The Lazy Pirate engine behind {@link MajordomoClient} and {@link DirectClient}: a synchronous
  * driver that runs on the caller's thread with a pool of DEALER sockets to one endpoint, and an
- * asynchronous driver with one I/O thread and sockets of its own.
+ * asynchronous driver with one I/O thread and sockets of its own. Async futures complete on the
+ * callback executor; a sync call's future completes on the calling thread, which is waiting for it.
  * <p>
  * Sockets move between threads only through the pool, a concurrent deque, which gives the
  * happens-before edge ZeroMQ asks for. A socket whose attempt timed out is closed (LINGER 0), never
@@ -47,6 +49,8 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     private final CallOptions defaults;
 
+    private final Executor callbackExecutor;
+
     private final String threadName;
 
     private final ZContext context = new ZContext(1);
@@ -71,12 +75,13 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     private volatile AsyncLoop asyncLoop;
 
-    ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, long maxMessageSize,
-            String threadName, int maxInFlight) {
+    ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, Executor callbackExecutor,
+            long maxMessageSize, String threadName, int maxInFlight) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.wire = wire;
         this.listener = listener;
         this.defaults = defaults;
+        this.callbackExecutor = Objects.requireNonNull(callbackExecutor, "callbackExecutor");
         this.maxMessageSize = maxMessageSize;
         this.threadName = threadName;
         this.maxInFlight = maxInFlight;
@@ -120,6 +125,10 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         return this.defaults;
     }
 
+    Executor callbackExecutor() {
+        return this.callbackExecutor;
+    }
+
     FrameBuffer newFrameBuffer() {
         return new FrameBuffer(this.maxMessageSize, Integer.MAX_VALUE);
     }
@@ -135,13 +144,18 @@ final class ClientEngine implements SocketPool, AutoCloseable {
                 throw new PirateInFlightLimitException(target, this.endpoint, this.maxInFlight);
             }
             started = true;
-            Exchange exchange = new Exchange(this, this, target, body, options);
+            // Completed on this thread, which waits for it below.
+            Exchange exchange = new Exchange(this, this, Runnable::run, target, body, options);
             FrameBuffer frames = newFrameBuffer();
             exchange.begin();
             boolean done = false;
             while (!done) {
                 long waitNanos = exchange.deadlineNanos() - System.nanoTime();
                 ZMQ.Socket socket = exchange.socket();
+                if (socket == null) {
+                    done = pause(exchange, target, waitNanos);
+                    continue;
+                }
                 socket.setReceiveTimeOut((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
                 if (frames.receive(socket)) {
                     done = exchange.onMessage(frames);
@@ -165,6 +179,26 @@ final class ClientEngine implements SocketPool, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Waits out the exchange's pause between attempts, holding no socket, then lets it send again.
+     * An interrupt ends the call rather than the pause alone: the caller asked to stop waiting.
+     * @return {@code true} when the exchange is complete
+     */
+    private boolean pause(Exchange exchange, String target, long waitNanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(waitNanos);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            PirateException failure = new PirateException("Interrupted while waiting to send '" + target
+                    + "' again", target, this.endpoint);
+            failure.initCause(ex);
+            exchange.abort(failure);
+            return true;
+        }
+        return exchange.onTimeout();
     }
 
     /**
@@ -310,7 +344,8 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         if (loop != null) {
             loop.close();
         }
-        awaitSyncCalls(this.defaults.timeout().toMillis() * (this.defaults.attempts() + 1));
+        // The defaults' whole budget and one more timeout for the MMI probe.
+        awaitSyncCalls(TimeUnit.NANOSECONDS.toMillis(this.defaults.budgetNanos()) + this.defaults.timeout().toMillis());
         ZMQ.Socket socket;
         while ((socket = this.idle.pollFirst()) != null) {
             socket.close();

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -19,8 +21,14 @@ import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
 /**
- * One request's Lazy Pirate state machine: send, wait, and on timeout close the socket, open a new
- * one and send again, until a reply comes or the attempts run out.
+ * One request's Lazy Pirate state machine: send, wait, and on timeout close the socket, pause
+ * (the {@link Backoff}), open a new socket and send again, until a reply comes, the attempts run
+ * out or the call's deadline passes.
+ * <p>
+ * Every attempt carries the same {@link CallMeta}: one request id and one deadline for the call,
+ * however often it is sent. A pause holds no socket: the timed-out one is closed first, and the
+ * next is borrowed when the pause is over; {@link #socket()} is {@code null} meanwhile and
+ * {@link #deadlineNanos()} says when the pause ends.
  * <p>
  * When the last attempt of a brokered request times out it asks the broker {@code mmi.service}, so a
  * service without workers is reported as unknown rather than as slow. It asks only then, not after
@@ -28,6 +36,9 @@ import dev.pirate.support.Sockets;
  * retries must ride that out instead of failing fast on a passing 404. Each attempt uses its own
  * socket and a timed-out socket is closed, so a late reply can never be taken for another request.
  * The same machine is driven by the caller's thread (sync calls) or by the I/O thread (async).
+ * Its {@link #future} is completed through an executor: the calling thread's own for sync calls,
+ * the client's callback executor for async ones, so that no caller's continuation ever runs on the
+ * I/O thread.
  */
 final class Exchange {
 
@@ -44,6 +55,8 @@ final class Exchange {
 
     private final SocketPool sockets;
 
+    private final Executor completions;
+
     private final String target;
 
     private final List<byte[]> body;
@@ -52,10 +65,20 @@ final class Exchange {
 
     private final long startNanos = System.nanoTime();
 
+    /** The call's identity and deadline, sent with every attempt. */
+    private final CallMeta call;
+
+    /**
+     * Whether the caller set a deadline. Only then does it cut attempts, pauses and the MMI probe;
+     * without one the call's deadline is its whole budget, which those never reach anyway.
+     */
+    private final boolean hardDeadline;
+
     final CompletableFuture<List<byte[]>> future = new CompletableFuture<>();
 
     private ZMQ.Socket socket;
 
+    /** When the current step ends: an attempt's or the probe's wait for a reply, or a pause. */
     private long deadlineNanos;
 
     private int attempts;
@@ -65,12 +88,25 @@ final class Exchange {
     /** Whether the current attempt carried the PX frame, so the broker may refuse it with a reason. */
     private boolean extended;
 
-    Exchange(ClientEngine engine, SocketPool sockets, String target, List<byte[]> body, CallOptions options) {
+    /**
+     * Set when the outcome is decided, before the future is completed on the executor; the driving
+     * thread reads this, as the future may not be complete yet.
+     */
+    private boolean done;
+
+    /**
+     * @param completions where the future is completed, so where callers' continuations run
+     */
+    Exchange(ClientEngine engine, SocketPool sockets, Executor completions, String target, List<byte[]> body,
+            CallOptions options) {
         this.engine = engine;
         this.sockets = sockets;
+        this.completions = completions;
         this.target = target;
         this.body = body;
         this.options = options;
+        this.call = CallMeta.newCall(this.startNanos + options.budgetNanos());
+        this.hardDeadline = options.deadline() != null;
     }
 
     ZMQ.Socket socket() {
@@ -81,8 +117,18 @@ final class Exchange {
         return this.deadlineNanos;
     }
 
+    /** The call's request id, the same for every attempt. */
+    byte[] requestId() {
+        return this.call.requestId();
+    }
+
+    /** Time left until the call's deadline (not the current attempt's), negative once it passed. */
+    long remainingNanos() {
+        return this.call.deadlineNanos() - System.nanoTime();
+    }
+
     boolean isDone() {
-        return this.future.isDone();
+        return this.done || this.future.isDone();
     }
 
     void begin() {
@@ -92,15 +138,22 @@ final class Exchange {
     private void sendRequest() {
         this.socket = this.sockets.borrow();
         this.attempts++;
-        this.extended = this.engine.wire().send(this.socket, this.target, this.body);
-        this.deadlineNanos = System.nanoTime() + this.options.timeout().toNanos();
+        this.extended = this.engine.wire().send(this.socket, this.target, this.body, this.call);
+        this.deadlineNanos = cutToDeadline(System.nanoTime() + this.options.timeout().toNanos());
     }
 
     private void sendProbe() {
         this.socket = this.sockets.borrow();
         this.probing = true;
-        MdpWire.INSTANCE.send(this.socket, Mdp.MMI_SERVICE, List.of(this.target.getBytes(StandardCharsets.US_ASCII)));
-        this.deadlineNanos = System.nanoTime() + Math.max(this.options.timeout().toNanos(), MIN_PROBE_NANOS);
+        MdpWire.INSTANCE.send(this.socket, Mdp.MMI_SERVICE, List.of(this.target.getBytes(StandardCharsets.US_ASCII)),
+                this.call);
+        this.deadlineNanos = cutToDeadline(
+                System.nanoTime() + Math.max(this.options.timeout().toNanos(), MIN_PROBE_NANOS));
+    }
+
+    /** A wait never outlasts a deadline the caller set. */
+    private long cutToDeadline(long nanos) {
+        return (this.hardDeadline && nanos - this.call.deadlineNanos() > 0) ? this.call.deadlineNanos() : nanos;
     }
 
     /**
@@ -135,6 +188,8 @@ final class Exchange {
         }
         this.sockets.release(this.socket);
         this.socket = null;
+        // None of the answers below is retried: each is the far end's word on this request, and sending
+        // it again would only do the refused or failed work again.
         if (this.extended && PirateExtension.isRefusal(reply)
                 && PirateExtension.refusalReason(reply) == RefusalReason.UNKNOWN_SERVICE) {
             complete(ClientOutcome.UNKNOWN_SERVICE,
@@ -150,26 +205,41 @@ final class Exchange {
                     new PirateRemoteException(this.target, this.engine.endpoint(), ErrorReply.message(reply)));
         }
         else {
-            this.engine.listener().clientRequestCompleted(this.target, ClientOutcome.SUCCESS, elapsedNanos());
-            this.future.complete(reply);
+            finish(ClientOutcome.SUCCESS, () -> this.future.complete(reply));
         }
         return true;
     }
 
     /**
-     * Handles the deadline passing without a reply.
+     * Handles the end of the current step: a wait that passed without a reply, or a pause that is over.
      * @return {@code true} when the exchange is complete
      */
     boolean onTimeout() {
-        this.sockets.discard(this.socket);
-        this.socket = null;
-        if (this.attempts < this.options.attempts()) {
-            logger.debug("No reply from '{}' at {}; retrying", this.target, this.engine.endpoint());
-            this.engine.listener().clientRetry(this.target);
+        if (this.socket == null) {
             sendRequest();
             return false;
         }
-        if (!this.probing && this.engine.wire().canProbe(this.target)) {
+        this.sockets.discard(this.socket);
+        this.socket = null;
+        long now = System.nanoTime();
+        boolean timeLeft = !this.hardDeadline || this.call.deadlineNanos() - now > 0;
+        if (!this.probing && timeLeft && this.attempts < this.options.attempts()) {
+            long pauseNanos = this.options.backoff().delayNanos(this.attempts);
+            long resendNanos = now + pauseNanos;
+            if (!this.hardDeadline || this.call.deadlineNanos() - resendNanos > 0) {
+                logger.debug("No reply from '{}' at {}; retrying in {} ms", this.target, this.engine.endpoint(),
+                        TimeUnit.NANOSECONDS.toMillis(pauseNanos));
+                this.engine.listener().clientRetry(this.target);
+                if (pauseNanos == 0) {
+                    sendRequest();
+                }
+                else {
+                    this.deadlineNanos = resendNanos;
+                }
+                return false;
+            }
+        }
+        if (!this.probing && timeLeft && this.engine.wire().canProbe(this.target)) {
             sendProbe();
             return false;
         }
@@ -186,17 +256,55 @@ final class Exchange {
      * Ends the exchange because the client is closing.
      */
     void abort() {
+        abort(new PirateException("Client for " + this.engine.endpoint() + " closed before '" + this.target
+                + "' replied", this.target, this.engine.endpoint()));
+    }
+
+    /**
+     * Ends the exchange with a failure of the client's own (closing, a dead loop, an interrupt),
+     * unless its outcome is already decided; closes its socket either way.
+     */
+    void abort(PirateException failure) {
         if (this.socket != null) {
             this.sockets.discard(this.socket);
             this.socket = null;
         }
-        complete(ClientOutcome.FAILED, new PirateException("Client for " + this.engine.endpoint() + " closed before '"
-                + this.target + "' replied", this.target, this.engine.endpoint()));
+        if (this.done) {
+            return;
+        }
+        // The future first, the listener second: this runs as a loop fails, where a listener that
+        // throws must not leave the caller waiting.
+        this.done = true;
+        deliver(() -> this.future.completeExceptionally(failure));
+        this.engine.listener().clientRequestCompleted(this.target, ClientOutcome.FAILED, elapsedNanos());
     }
 
     private void complete(ClientOutcome outcome, PirateException failure) {
+        if (!this.done) {
+            finish(outcome, () -> this.future.completeExceptionally(failure));
+        }
+    }
+
+    /**
+     * Tells the listener, then completes the future. Decided only once the listener returned: a
+     * listener that throws an {@link Error} kills the loop, whose shut-down must still be able to
+     * fail this exchange rather than find it done with a future nobody completes.
+     */
+    private void finish(ClientOutcome outcome, Runnable completion) {
         this.engine.listener().clientRequestCompleted(this.target, outcome, elapsedNanos());
-        this.future.completeExceptionally(failure);
+        this.done = true;
+        deliver(completion);
+    }
+
+    private void deliver(Runnable completion) {
+        try {
+            this.completions.execute(completion);
+        }
+        catch (RejectedExecutionException ex) {
+            // The executor is shutting down before the client (an application context closing): the
+            // caller still gets its outcome, on this thread, rather than a future that never completes.
+            completion.run();
+        }
     }
 
     private long elapsedNanos() {

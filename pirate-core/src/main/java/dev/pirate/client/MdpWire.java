@@ -15,8 +15,9 @@ final class MdpWire implements Wire {
 
     static final MdpWire INSTANCE = new MdpWire();
 
+    /** MDP/0.1 has no frame for the call's identity or deadline, so {@code call} is not sent. */
     @Override
-    public boolean send(ZMQ.Socket socket, String service, List<byte[]> body) {
+    public boolean send(ZMQ.Socket socket, String service, List<byte[]> body, CallMeta call) {
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
         socket.send(service.getBytes(StandardCharsets.US_ASCII), ZMQ.SNDMORE);

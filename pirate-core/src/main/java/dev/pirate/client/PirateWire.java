@@ -49,13 +49,13 @@ final class PirateWire implements Wire {
     private volatile boolean answered;
 
     @Override
-    public boolean send(ZMQ.Socket socket, String service, List<byte[]> body) {
+    public boolean send(ZMQ.Socket socket, String service, List<byte[]> body, CallMeta call) {
         int now = this.state;
         if (!this.answered && shouldAsk()) {
-            MdpWire.INSTANCE.send(socket, "mmi.pirate", QUESTION);
+            MdpWire.INSTANCE.send(socket, "mmi.pirate", QUESTION, call);
         }
         if (now != PIRATE) {
-            MdpWire.INSTANCE.send(socket, service, body);
+            MdpWire.INSTANCE.send(socket, service, body, call);
             return false;
         }
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);

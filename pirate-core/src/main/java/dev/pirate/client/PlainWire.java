@@ -14,8 +14,9 @@ final class PlainWire implements Wire {
 
     static final PlainWire INSTANCE = new PlainWire();
 
+    /** A plain REP server knows nothing of call identity or deadlines, so {@code call} is not sent. */
     @Override
-    public boolean send(ZMQ.Socket socket, String target, List<byte[]> body) {
+    public boolean send(ZMQ.Socket socket, String target, List<byte[]> body, CallMeta call) {
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         int last = body.size() - 1;
         for (int i = 0; i <= last; i++) {

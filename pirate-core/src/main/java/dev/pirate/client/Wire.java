@@ -14,9 +14,11 @@ interface Wire {
 
     /**
      * Sends a request, including the empty delimiter a REQ socket would add.
+     * @param call the call's identity and deadline, the same on every attempt of the call; a wire
+     *     that has no way to carry them ignores them
      * @return {@code true} if the request carried the PX frame, so the broker may refuse it with a reason
      */
-    boolean send(ZMQ.Socket socket, String target, List<byte[]> body);
+    boolean send(ZMQ.Socket socket, String target, List<byte[]> body, CallMeta call);
 
     /**
      * Extracts the reply body.

@@ -33,7 +33,12 @@ import dev.pirate.client.PirateUnknownServiceException;
  * <li>{@link PirateUnknownServiceException}: the broker knows no worker for the service;</li>
  * <li>{@link PirateRemoteException}: the service's handler failed; the message is the handler's.</li>
  * </ul>
- * Asynchronous variants complete their future with the same exceptions. Thread-safe.
+ * Asynchronous variants complete their future with the same exceptions, never on the client's
+ * I/O thread: on the clients' callback executor, which the auto-configuration sets to Boot's
+ * {@code applicationTaskExecutor} when the application has one, so payload conversion and the
+ * caller's continuations run there and a slow one delays no other request. Each call is sent
+ * again, after a back-off, when an attempt times out, within the call's deadline if it has one;
+ * a refusal or a handler failure is never sent again. Thread-safe.
  */
 public class PirateClient implements AutoCloseable {
 
@@ -113,7 +118,7 @@ public class PirateClient implements AutoCloseable {
     }
 
     /**
-     * Returns the default timeout and retries of brokered requests.
+     * Returns the default timeout, retries, deadline and back-off of brokered requests.
      * @return the defaults
      */
     public CallOptions defaults() {

@@ -3,16 +3,19 @@ package dev.pirate.spring.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +25,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.client.Backoff;
+import dev.pirate.client.CallOptions;
 import dev.pirate.client.DirectClient;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.event.CompositeListener;
@@ -43,12 +48,15 @@ import dev.pirate.worker.MajordomoWorker;
  * {@code pirate.broker.enabled=true};</li>
  * <li>a {@link MajordomoWorkerContainer} that serves every
  * {@link dev.pirate.spring.MajordomoService @MajordomoService} bean;</li>
- * <li>a {@link PirateClient};</li>
+ * <li>a {@link PirateClient}, whose asynchronous replies complete on Boot's
+ * {@code applicationTaskExecutor} when there is one (virtual threads with
+ * {@code spring.threads.virtual.enabled=true});</li>
  * <li>the {@link PayloadConverter} and {@link PirateConnectionDetails} they share.</li>
  * </ul>
  * Every {@link PirateListener} bean receives the events of the broker, the workers and the client.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+        "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
 @EnableConfigurationProperties(PirateProperties.class)
 public final class PirateAutoConfiguration {
 
@@ -174,24 +182,38 @@ public final class PirateAutoConfiguration {
         @ConditionalOnMissingBean
         PirateClient pirateClient(PirateProperties properties, PayloadConverter converter,
                 PirateConnectionDetails connectionDetails, ObjectProvider<PirateListener> listeners,
-                ObjectProvider<PirateClientCustomizer> customizers) {
+                ObjectProvider<PirateClientCustomizer> customizers,
+                @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
+                ObjectProvider<Executor> taskExecutor) {
             PirateProperties.Client client = properties.getClient();
             Duration timeout = PirateSettings.positive("pirate.client.timeout", client.getTimeout());
             int retries = PirateSettings.atLeast("pirate.client.retries", client.getRetries(), 0);
+            Duration deadline = (client.getDeadline() != null)
+                    ? PirateSettings.positive("pirate.client.deadline", client.getDeadline()) : null;
+            CallOptions defaults = CallOptions.of(timeout, retries).withDeadline(deadline)
+                .withBackoff(backoff(client.getRetry()));
+            // Async replies and their continuations (payload conversion included) run on the
+            // application's executor, off the client's I/O thread; without one, on the client's own pool.
+            Executor callbacks = taskExecutor.getIfAvailable();
             PirateListener listener = listener(listeners);
             // Every direct endpoint is checked before any client is built, so a bad one leaves nothing open.
             Map<String, DirectClient.Builder> directBuilders = new LinkedHashMap<>();
             client.getDirect().forEach((name, direct) -> {
                 String prefix = "pirate.client.direct." + name + ".";
-                directBuilders.put(name, DirectClient
+                DirectClient.Builder builder = DirectClient
                     .builder(PirateSettings.connectEndpoint(prefix + "endpoint", direct.getEndpoint()))
                     .name(name)
+                    .defaults(defaults)
                     .timeout((direct.getTimeout() != null)
                             ? PirateSettings.positive(prefix + "timeout", direct.getTimeout()) : timeout)
                     .retries((direct.getRetries() != null)
                             ? PirateSettings.atLeast(prefix + "retries", direct.getRetries(), 0) : retries)
                     .listener(listener)
-                    .threadName("pirate-direct-" + name + "-io"));
+                    .threadName("pirate-direct-" + name + "-io");
+                if (callbacks != null) {
+                    builder.callbackExecutor(callbacks);
+                }
+                directBuilders.put(name, builder);
             });
             Map<String, DirectClient> directClients = new LinkedHashMap<>();
             directBuilders.forEach((name, builder) -> {
@@ -200,12 +222,24 @@ public final class PirateAutoConfiguration {
             });
             return new PirateClient(() -> {
                 MajordomoClient.Builder builder = MajordomoClient.builder(connectionDetails.getClientEndpoint())
-                    .timeout(timeout)
-                    .retries(retries)
+                    .defaults(defaults)
                     .listener(listener);
+                if (callbacks != null) {
+                    builder.callbackExecutor(callbacks);
+                }
                 customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
                 return builder.build();
             }, directClients, converter);
+        }
+
+        private static Backoff backoff(PirateProperties.Retry retry) {
+            Duration initial = PirateSettings.notNegative("pirate.client.retry.initial-backoff",
+                    retry.getInitialBackoff());
+            Duration max = PirateSettings.notNegative("pirate.client.retry.max-backoff", retry.getMaxBackoff());
+            PirateSettings.notBelow("pirate.client.retry.max-backoff", max, "pirate.client.retry.initial-backoff",
+                    initial);
+            double multiplier = PirateSettings.atLeast("pirate.client.retry.multiplier", retry.getMultiplier(), 1);
+            return Backoff.exponential(initial, multiplier, max);
         }
     }
 }

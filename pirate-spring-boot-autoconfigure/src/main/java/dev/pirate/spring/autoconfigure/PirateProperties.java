@@ -342,6 +342,19 @@ public class PirateProperties {
         private int retries = 3;
 
         /**
+         * Longest time a whole request may take, every attempt and pause included, brokered and
+         * direct alike: no attempt starts after it, the attempt in progress stops waiting at it, and
+         * the request fails as timed out. Unset, a request may take every attempt's timeout and
+         * every pause.
+         */
+        private @Nullable Duration deadline;
+
+        /**
+         * Pauses between an attempt that timed out and the next one.
+         */
+        private final Retry retry = new Retry();
+
+        /**
          * Plain REQ/REP servers, called without a broker, by name.
          */
         private final Map<String, Direct> direct = new LinkedHashMap<>();
@@ -370,8 +383,67 @@ public class PirateProperties {
             this.retries = retries;
         }
 
+        public @Nullable Duration getDeadline() {
+            return this.deadline;
+        }
+
+        public void setDeadline(@Nullable Duration deadline) {
+            this.deadline = deadline;
+        }
+
+        public Retry getRetry() {
+            return this.retry;
+        }
+
         public Map<String, Direct> getDirect() {
             return this.direct;
+        }
+    }
+
+    /**
+     * Exponential back-off between attempts, jittered between half and all of its value so that
+     * clients that timed out together do not all send again at once.
+     */
+    public static class Retry {
+
+        /**
+         * Pause before the first retry; each further retry multiplies it, up to max-backoff. Zero
+         * sends again as soon as an attempt times out.
+         */
+        private Duration initialBackoff = Duration.ofMillis(100);
+
+        /**
+         * Longest pause between two attempts.
+         */
+        private Duration maxBackoff = Duration.ofSeconds(1);
+
+        /**
+         * Factor by which the pause grows with each retry; 1 keeps it constant.
+         */
+        private double multiplier = 2;
+
+        public Duration getInitialBackoff() {
+            return this.initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return this.maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getMultiplier() {
+            return this.multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
         }
     }
 

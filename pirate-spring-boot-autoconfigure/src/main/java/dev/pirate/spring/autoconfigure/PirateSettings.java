@@ -85,6 +85,13 @@ final class PirateSettings {
         return value;
     }
 
+    static double atLeast(String name, double value, double minimum) {
+        if (!(value >= minimum) || Double.isInfinite(value)) {
+            throw new InvalidConfigurationPropertyValueException(name, value, "Must be at least " + minimum);
+        }
+        return value;
+    }
+
     static long bytesAtLeast(String name, DataSize value, DataSize minimum) {
         if (value.toBytes() < minimum.toBytes()) {
             throw new InvalidConfigurationPropertyValueException(name, value, "Must be at least " + minimum);

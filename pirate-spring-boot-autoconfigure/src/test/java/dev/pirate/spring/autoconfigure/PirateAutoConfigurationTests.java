@@ -238,6 +238,10 @@ class PirateAutoConfigurationTests {
             pirate.client.timeout           | -1s
             pirate.client.timeout           | 0ms
             pirate.client.retries           | -1
+            pirate.client.deadline          | 0s
+            pirate.client.retry.initial-backoff | -1ms
+            pirate.client.retry.max-backoff | 50ms
+            pirate.client.retry.multiplier  | 0.5
             pirate.worker.liveness          | 0
             pirate.worker.heartbeat-interval | 0s
             pirate.worker.reconnect-delay   | -5ms
