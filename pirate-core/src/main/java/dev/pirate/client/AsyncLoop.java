@@ -239,13 +239,15 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
     /** Reads every message waiting on the exchange's socket; a socket is drained until it would block. */
     private void drainReplies(Exchange exchange) {
         ZMQ.Socket socket = exchange.socket();
+        long deadline = exchange.deadlineNanos();
         while (socket != null && this.frames.receiveNow(socket)) {
             boolean done = exchange.onMessage(this.frames);
             if (done) {
                 finished(exchange);
                 return;
             }
-            if (exchange.socket() != socket) {
+            // A new socket, or a new wait on the same one (the first attempt after a negotiation answer).
+            if (exchange.socket() != socket || exchange.deadlineNanos() != deadline) {
                 track(exchange);
                 return;
             }

@@ -51,6 +51,13 @@ final class Exchange {
      */
     private static final long MIN_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(2L * Sockets.HANDSHAKE_MILLIS);
 
+    /**
+     * Longest wait for the broker's answer to a call's PX/1 question before its first attempt goes
+     * plain. A Pirate broker answers within a round trip; the wait matters only for a broker that is
+     * down or has no MMI, and then only for a client's first few calls.
+     */
+    private static final long MAX_NEGOTIATION_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final ClientEngine engine;
 
     private final SocketPool sockets;
@@ -94,6 +101,9 @@ final class Exchange {
      */
     private boolean done;
 
+    /** Whether the call waits for the broker's answer to the wire's question before its first attempt. */
+    private boolean negotiating;
+
     /**
      * @param completions where the future is completed, so where callers' continuations run
      */
@@ -132,11 +142,22 @@ final class Exchange {
     }
 
     void begin() {
-        sendRequest();
+        this.socket = this.sockets.borrow();
+        if (this.engine.wire().ask(this.socket)) {
+            this.negotiating = true;
+            this.deadlineNanos = cutToDeadline(System.nanoTime()
+                    + Math.min(this.options.timeout().toNanos(), MAX_NEGOTIATION_WAIT_NANOS));
+            return;
+        }
+        sendAttempt();
     }
 
     private void sendRequest() {
         this.socket = this.sockets.borrow();
+        sendAttempt();
+    }
+
+    private void sendAttempt() {
         this.attempts++;
         this.extended = this.engine.wire().send(this.socket, this.target, this.body, this.call);
         this.deadlineNanos = cutToDeadline(System.nanoTime() + this.options.timeout().toNanos());
@@ -162,6 +183,10 @@ final class Exchange {
      */
     boolean onMessage(FrameBuffer frames) {
         if (this.engine.wire().absorb(frames)) {
+            if (this.negotiating) {
+                this.negotiating = false;
+                sendAttempt();
+            }
             return false;
         }
         if (this.probing) {
@@ -215,6 +240,12 @@ final class Exchange {
      * @return {@code true} when the exchange is complete
      */
     boolean onTimeout() {
+        if (this.negotiating) {
+            // No answer yet (a broker that is down, or one without MMI): send on the same socket.
+            this.negotiating = false;
+            sendAttempt();
+            return false;
+        }
         if (this.socket == null) {
             sendRequest();
             return false;

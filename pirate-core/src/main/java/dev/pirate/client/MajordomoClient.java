@@ -23,7 +23,7 @@ public final class MajordomoClient implements AutoCloseable {
     private final ClientEngine engine;
 
     private MajordomoClient(Builder builder) {
-        this.engine = builder.engine(new PirateWire());
+        this.engine = builder.engine(builder.pirateExtensions ? new PirateWire() : MdpWire.INSTANCE);
     }
 
     /**
@@ -146,8 +146,24 @@ public final class MajordomoClient implements AutoCloseable {
      */
     public static final class Builder extends ClientBuilder<Builder> {
 
+        private boolean pirateExtensions = true;
+
         private Builder(String endpoint) {
             super(endpoint);
+        }
+
+        /**
+         * Sets whether the client negotiates Pirate's extension PX/1 with the broker (default
+         * {@code true}; {@code docs/rfc/px-1.md}): one request id per call, so retries never run the
+         * handler again; its deadline; refusals with a reason instead of timeouts. A foreign broker
+         * answers the question {@code 501} and gets plain MDP/0.1 either way; {@code false} sends
+         * plain MDP/0.1 only, not even the question.
+         * @param enabled whether to negotiate
+         * @return this builder
+         */
+        public Builder pirateExtensions(boolean enabled) {
+            this.pirateExtensions = enabled;
+            return this;
         }
 
         /**

@@ -14,12 +14,14 @@ import dev.pirate.support.FrameBuffer;
  * the broker said it speaks it, marks every request with the PX frame so a refusal comes back as
  * an answer instead of a timeout.
  * <p>
- * Until the broker has answered, the first few requests go out as plain MDP/0.1, each preceded by
- * an {@code mmi.pirate} question on the same socket; the answer arrives on that socket before the
- * request's reply and is taken by {@link #absorb(FrameBuffer)}. A broker that answers anything but
+ * Until the broker has answered, a call first asks {@code mmi.pirate} on its socket
+ * ({@link #ask(ZMQ.Socket)}) and waits a moment for the answer, which {@link #absorb(FrameBuffer)}
+ * takes, before it sends its request: so even a client's first call can be refused with a reason,
+ * and carries its request id from its first attempt. A broker that answers anything but
  * {@code 200 PX1} (a foreign broker answers {@code 501}) is spoken to in plain MDP/0.1 only, so a
- * foreign broker and its workers never see a PX frame; one that leaves a few questions unanswered
- * is treated the same until it answers a later one.
+ * foreign broker and its workers never see a PX frame. After a few unanswered questions the broker
+ * is taken for one without MMI: calls no longer wait, and one request in
+ * {@value #ASK_AGAIN_EVERY} still asks, alongside its request, in case it was only down.
  * One instance per client; thread-safe.
  */
 final class PirateWire implements Wire {
@@ -48,10 +50,36 @@ final class PirateWire implements Wire {
 
     private volatile boolean answered;
 
+    /**
+     * Asks the broker whether it speaks PX/1, if no answer came yet and few questions were asked.
+     * @return {@code true} if the question went: the caller waits a moment for the answer
+     */
+    @Override
+    public boolean ask(ZMQ.Socket socket) {
+        if (this.answered || !firstQuestions()) {
+            return false;
+        }
+        MdpWire.INSTANCE.send(socket, "mmi.pirate", QUESTION, null);
+        return true;
+    }
+
+    private synchronized boolean firstQuestions() {
+        if (this.questions >= MAX_QUESTIONS) {
+            this.state = FOREIGN;
+            return false;
+        }
+        this.questions++;
+        return true;
+    }
+
+    private synchronized boolean askAgain() {
+        return ++this.questions % ASK_AGAIN_EVERY == 0;
+    }
+
     @Override
     public boolean send(ZMQ.Socket socket, String service, List<byte[]> body, CallMeta call) {
         int now = this.state;
-        if (!this.answered && shouldAsk()) {
+        if (!this.answered && now == FOREIGN && askAgain()) {
             MdpWire.INSTANCE.send(socket, "mmi.pirate", QUESTION, call);
         }
         if (now != PIRATE) {
@@ -61,21 +89,12 @@ final class PirateWire implements Wire {
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
         socket.send(service.getBytes(StandardCharsets.US_ASCII), ZMQ.SNDMORE);
-        socket.send(PirateExtension.PX_FRAME, ZMQ.SNDMORE);
+        socket.send(PirateExtension.pxFrame(call.requestId(), call.remainingMillis()), ZMQ.SNDMORE);
         int last = body.size() - 1;
         for (int i = 0; i <= last; i++) {
             socket.send(body.get(i), (i < last) ? ZMQ.SNDMORE : 0);
         }
         return true;
-    }
-
-    private synchronized boolean shouldAsk() {
-        this.questions++;
-        if (this.questions <= MAX_QUESTIONS) {
-            return true;
-        }
-        this.state = FOREIGN;
-        return this.questions % ASK_AGAIN_EVERY == 0;
     }
 
     @Override

@@ -32,6 +32,14 @@ interface Wire {
     boolean canProbe(String target);
 
     /**
+     * Sends a question of the wire's own before a call's first request, if it has one to ask now.
+     * @return {@code true} if it did: the call waits a moment for the answer before it sends
+     */
+    default boolean ask(ZMQ.Socket socket) {
+        return false;
+    }
+
+    /**
      * Takes a message that belongs to the wire itself rather than to a request (a negotiation answer).
      * @return {@code true} if the message was taken
      */

@@ -41,7 +41,7 @@ class PirateExtensionClientTest {
     }
 
     @Test
-    void theClientAsksBeforeItsFirstRequestAndMarksRequestsOnlyAfterThe200Px1Answer() {
+    void theFirstCallAsksAndWaitsForTheAnswerSoItsRequestIsAlreadyMarkedWithItsIdAndDeadline() {
         try (RawPeer broker = RawPeer.bind(SocketType.ROUTER);
                 MajordomoClient client = MajordomoClient.builder(broker.endpoint()).timeout(Duration.ofSeconds(5))
                     .retries(0).build()) {
@@ -49,8 +49,42 @@ class PirateExtensionClientTest {
             List<byte[]> question = next(broker);
             assertThat(describe(question.subList(1, question.size())))
                 .containsExactly("", "MDPC01", "mmi.pirate", "PX1");
+            assertThat(broker.receive(200)).as("the request waits for the answer").isNull();
+            broker.send(question.get(0), EMPTY, C, bytes("mmi.pirate"), bytes("200"), bytes("PX1"));
+            List<byte[]> marked = next(broker);
+            assertThat(marked).hasSize(6);
+            assertThat(describe(marked.subList(1, 4))).containsExactly("", "MDPC01", "echo");
+            byte[] px = marked.get(4);
+            assertThat(PirateExtension.isPxFrame(px) && PirateExtension.isWellFormed(px)).isTrue();
+            assertThat(PirateExtension.requestId(px)).hasSize(16);
+            assertThat(PirateExtension.deadlineMillis(px)).isBetween(1L, 5000L);
+            assertThat(describe(marked.subList(5, 6))).containsExactly("one");
+            broker.send(marked.get(0), EMPTY, C, bytes("echo"), bytes("one"));
+            assertThat(first.join().get(0)).asString().isEqualTo("one");
+
+            CompletableFuture<List<byte[]>> second = client.requestAsync("echo", List.of(bytes("two")));
+            List<byte[]> next = next(broker);
+            assertThat(PirateExtension.requestId(next.get(4))).as("a new call, a new id")
+                .isNotEqualTo(PirateExtension.requestId(px));
+            broker.send(next.get(0), EMPTY, C, bytes("echo"), PirateExtension.REFUSED_MARKER, bytes("overloaded"),
+                    bytes("queue full"));
+            assertThatThrownBy(second::join).cause().isInstanceOfSatisfying(PirateRefusedException.class, (refused) -> {
+                assertThat(refused.reason()).isEqualTo(RefusalReason.OVERLOADED);
+                assertThat(refused.isTransient()).isTrue();
+                assertThat(refused.getMessage()).contains("overloaded", "queue full", "'echo'");
+            });
+        }
+    }
+
+    @Test
+    void aQuestionLeftUnansweredLetsTheFirstRequestGoPlainAndALateAnswerStillCounts() {
+        try (RawPeer broker = RawPeer.bind(SocketType.ROUTER);
+                MajordomoClient client = MajordomoClient.builder(broker.endpoint()).timeout(Duration.ofSeconds(5))
+                    .retries(0).build()) {
+            CompletableFuture<List<byte[]>> first = client.requestAsync("echo", List.of(bytes("one")));
+            List<byte[]> question = next(broker);
             List<byte[]> plain = next(broker);
-            assertThat(describe(plain.subList(1, plain.size()))).as("sent before any answer: plain MDP/0.1")
+            assertThat(describe(plain.subList(1, plain.size()))).as("no answer yet: plain MDP/0.1")
                 .containsExactly("", "MDPC01", "echo", "one");
             broker.send(question.get(0), EMPTY, C, bytes("mmi.pirate"), bytes("200"), bytes("PX1"));
             broker.send(plain.get(0), EMPTY, C, bytes("echo"), bytes("one"));
@@ -58,17 +92,9 @@ class PirateExtensionClientTest {
 
             CompletableFuture<List<byte[]>> second = client.requestAsync("echo", List.of(bytes("two")));
             List<byte[]> marked = next(broker);
-            assertThat(marked).hasSize(6);
-            assertThat(describe(marked.subList(1, 4))).containsExactly("", "MDPC01", "echo");
-            assertThat(marked.get(4)).isEqualTo(PirateExtension.PX_FRAME);
-            assertThat(describe(marked.subList(5, 6))).containsExactly("two");
-            broker.send(marked.get(0), EMPTY, C, bytes("echo"), PirateExtension.REFUSED_MARKER, bytes("overloaded"),
-                    bytes("queue full"));
-            assertThatThrownBy(second::join).cause().isInstanceOfSatisfying(PirateRefusedException.class, (refused) -> {
-                assertThat(refused.reason()).isEqualTo(RefusalReason.OVERLOADED);
-                assertThat(refused.isTransient()).isTrue();
-                assertThat(refused.getMessage()).contains("overloaded", "queue full", "'echo'");
-            });
+            assertThat(PirateExtension.isPxFrame(marked.get(4))).isTrue();
+            broker.send(marked.get(0), EMPTY, C, bytes("echo"), bytes("two"));
+            assertThat(second.join().get(0)).asString().isEqualTo("two");
         }
     }
 
