@@ -56,7 +56,10 @@ public final class SlowServiceProbe {
 
     private static void run(boolean plain, int calls) throws InterruptedException {
         ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
-        try (MajordomoBroker broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*").build()) {
+        // 1 s heartbeats: a broker only calls a service unknown once the workers of a restart could be
+        // back (two worker lifetimes after its start), and the slow calls outlast that here.
+        try (MajordomoBroker broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*")
+            .heartbeatInterval(Duration.ofSeconds(1)).build()) {
             broker.start();
             MajordomoWorker worker = MajordomoWorker.builder(broker.connectEndpoint(), "slow", (body) -> {
                 String text = new String(body.get(0), StandardCharsets.UTF_8);
@@ -65,7 +68,7 @@ public final class SlowServiceProbe {
                     Thread.sleep(HANDLER_TIME.toMillis());
                 }
                 return body;
-            }).build();
+            }).heartbeatInterval(Duration.ofSeconds(1)).build();
             worker.start();
             try (worker; MajordomoClient client = MajordomoClient.builder(broker.connectEndpoint())
                 .timeout(Duration.ofSeconds(1)).retries(2).pirateExtensions(!plain).build()) {
