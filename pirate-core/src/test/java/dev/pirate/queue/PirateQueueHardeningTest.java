@@ -237,6 +237,8 @@ class PirateQueueHardeningTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !queue.isRunning());
         assertThat(queue.failure()).isSameAs(fatal);
+        // The listener hears it as the loop thread ends, just after the queue stops counting as running.
+        await().atMost(Duration.ofSeconds(5)).until(() -> failedComponent.get() != null);
         assertThat(failedComponent.get()).isEqualTo("pirate-queue-paranoid");
         assertThat(queue.snapshot().running()).isFalse();
     }

@@ -124,6 +124,8 @@ class ThreadedServerHardeningTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !server.isRunning());
         assertThat(server.failure()).hasCauseReference(fatal).hasMessageContaining("pirate-server-");
+        // The listener hears it as the proxy thread ends, just after the server stops counting as running.
+        await().atMost(Duration.ofSeconds(5)).until(() -> failedComponent.get() != null);
         assertThat(failedComponent.get()).isEqualTo("pirate-server-proxy");
         RawPeer late = client(server);
         late.send(EMPTY, bytes("anyone?"));

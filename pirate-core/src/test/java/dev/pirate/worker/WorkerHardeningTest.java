@@ -122,6 +122,7 @@ class WorkerHardeningTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.failure() != null);
         assertThat(worker.failure()).isSameAs(fatal);
+        await().atMost(Duration.ofSeconds(5)).until(() -> failedComponent.get() != null);
         assertThat(failedComponent.get()).startsWith("fatal-worker-");
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.connectedCount() == 0);
     }
