@@ -118,11 +118,13 @@ class ObservabilityTests {
         assertThat(post("delay", "2000").statusCode()).as("two 500 ms attempts, then timeout").isEqualTo(504);
         sendInvalidMessageToTheBroker();
 
-        // The delay worker is still busy with the first attempt while the retry waits in the queue.
+        // The delay worker is still busy with the first attempt; the retry carried the same request id,
+        // so the broker joined it to that attempt instead of queueing a second copy (PX/1).
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
             PrometheusText during = scrape();
-            assertThat(during.value("pirate_broker_requests_queued", "service", "delay")).isEqualTo(1.0);
+            assertThat(during.value("pirate_broker_requests_queued", "service", "delay")).isZero();
             assertThat(during.value("pirate_broker_workers", "service", "delay", "state", "busy")).isEqualTo(1.0);
+            assertThat(during.value("pirate_broker_retries_coalesced_total", "service", "delay")).isEqualTo(1.0);
         });
 
         PrometheusText after = scrape();
@@ -144,8 +146,9 @@ class ObservabilityTests {
         assertIncrease(before, after, 1, "pirate_worker_requests_seconds_count", "service", "wordcount", "outcome",
                 "failed");
         assertIncrease(before, after, 5, "pirate_broker_requests_total", "service", "echo");
-        assertIncrease(before, after, 2, "pirate_broker_requests_total", "service", "delay");
-        assertIncrease(before, after, 2, "pirate_broker_requests_total", "service", "nosuch");
+        // Each retry carried its call's request id: the broker took one request per call, not per attempt.
+        assertIncrease(before, after, 1, "pirate_broker_requests_total", "service", "delay");
+        assertIncrease(before, after, 1, "pirate_broker_requests_total", "service", "nosuch");
         assertIncrease(before, after, 1, "pirate_broker_messages_invalid_total", "reason", "bad_header");
         assertThat(after.value("pirate_worker_connected", "service", "echo")).isEqualTo(1.0);
         assertThat(after.value("pirate_worker_connected", "service", "wordcount")).isEqualTo(2.0);
@@ -154,10 +157,10 @@ class ObservabilityTests {
         assertThat(after.value("pirate_broker_workers_expired_total", "service", "echo")).isZero();
         assertThat(after.value("pirate_broker_workers", "service", "echo", "state", "idle")).isEqualTo(1.0);
 
-        // Both attempts reach the delay worker in the end; the queue drains.
+        // The delay handler runs once for the call and its retry; the worker is idle again.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             PrometheusText drained = scrape();
-            assertIncrease(before, drained, 2, "pirate_worker_requests_seconds_count", "service", "delay", "outcome",
+            assertIncrease(before, drained, 1, "pirate_worker_requests_seconds_count", "service", "delay", "outcome",
                     "success");
             assertThat(drained.value("pirate_broker_requests_queued", "service", "delay")).isZero();
             assertThat(drained.value("pirate_broker_workers", "service", "delay", "state", "idle")).isEqualTo(1.0);

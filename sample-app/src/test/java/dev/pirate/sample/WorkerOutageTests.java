@@ -88,8 +88,10 @@ class WorkerOutageTests {
         });
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             PrometheusText cutOff = scrape();
-            assertThat(expiredSince(beforeCut, cutOff)).as("every silent connection").isEqualTo(4.0);
-            assertThat(expiredSince(beforeCut, cutOff, "service", "wordcount")).isEqualTo(2.0);
+            // At least every one of the four; a connection that re-registered just before the cut (a
+            // missed 100 ms heartbeat on a busy machine) expires once more. None is left registered.
+            assertThat(expiredSince(beforeCut, cutOff)).as("every silent connection").isGreaterThanOrEqualTo(4.0);
+            assertThat(expiredSince(beforeCut, cutOff, "service", "wordcount")).isGreaterThanOrEqualTo(2.0);
             assertThat(cutOff.value("pirate_worker_connected")).isZero();
             assertThat(cutOff.value("pirate_broker_workers")).isZero();
             assertThat(cutOff.value("pirate_worker_heartbeats_missed_total", "service", "echo"))
