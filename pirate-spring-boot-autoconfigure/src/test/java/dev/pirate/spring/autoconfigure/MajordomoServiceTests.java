@@ -228,7 +228,8 @@ class MajordomoServiceTests {
         });
     }
 
-    private static void awaitConnected(MajordomoWorkerContainer container) {
+    /** Waits until every worker of the container has a connection its broker answered. */
+    static void awaitConnected(MajordomoWorkerContainer container) {
         await().atMost(Duration.ofSeconds(10))
             .until(() -> container.getWorkers().stream().allMatch((worker) -> worker.connectedCount() > 0));
     }

@@ -1,10 +1,7 @@
 package dev.pirate.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,7 +40,7 @@ class RequestContextHandlerTests {
     @Test
     void aHandlerTakingBodyAndContextSeesTheServiceAndThePx1CallersIdAndDeadline() {
         this.contextRunner.withBean(BodyAndContext.class).run((context) -> {
-            awaitConnected(context.getBean(MajordomoWorkerContainer.class));
+            MajordomoServiceTests.awaitConnected(context.getBean(MajordomoWorkerContainer.class));
             BodyAndContext service = context.getBean(BodyAndContext.class);
             assertThat(context.getBean(PirateClient.class).request("ctx", "hi")).isEqualTo("hi@ctx");
             assertThat(service.seen).singleElement()
@@ -52,10 +49,10 @@ class RequestContextHandlerTests {
             // A PX/1 caller with an id and a deadline, in raw frames: the embedded broker passes both on.
             String endpoint = context.getBean(MajordomoBroker.class).connectEndpoint();
             try (RawPeer caller = RawPeer.connect(SocketType.DEALER, endpoint)) {
-                byte[] id = bytes("spring-call-1");
+                byte[] id = MajordomoServiceTests.bytes("spring-call-1");
                 Instant before = Instant.now();
-                caller.send(new byte[0], bytes("MDPC01"), bytes("ctx"), PirateExtension.pxFrame(id, 4000),
-                        bytes("raw"));
+                caller.send(new byte[0], MajordomoServiceTests.bytes("MDPC01"), MajordomoServiceTests.bytes("ctx"), PirateExtension.pxFrame(id, 4000),
+                        MajordomoServiceTests.bytes("raw"));
                 assertThat(RawPeer.describe(caller.receive())).containsExactly("", "MDPC01", "ctx", "raw@ctx");
                 RequestContext seen = service.seen.get(1);
                 assertThat(seen.requestIdHex()).hasValue(HexFormat.of().formatHex(id));
@@ -68,9 +65,9 @@ class RequestContextHandlerTests {
     @Test
     void theContextMayComeFirstOrAlone() {
         this.contextRunner.withBean(ContextFirst.class).withBean(ContextOnly.class).run((context) -> {
-            awaitConnected(context.getBean(MajordomoWorkerContainer.class));
+            MajordomoServiceTests.awaitConnected(context.getBean(MajordomoWorkerContainer.class));
             PirateClient client = context.getBean(PirateClient.class);
-            assertThat(client.request("first", new byte[] { 7 })).isEqualTo(bytes("first:1"));
+            assertThat(client.request("first", new byte[] { 7 })).isEqualTo(MajordomoServiceTests.bytes("first:1"));
             assertThat(client.request("alone", "ignored")).isEqualTo("alone");
         });
     }
@@ -88,7 +85,7 @@ class RequestContextHandlerTests {
     @Test
     void withoutVirtualThreadsTheHandlerRunsOnANamedPlatformThread() {
         this.contextRunner.withBean(ThreadProbe.class).run((context) -> {
-            awaitConnected(context.getBean(MajordomoWorkerContainer.class));
+            MajordomoServiceTests.awaitConnected(context.getBean(MajordomoWorkerContainer.class));
             assertThat(context.getBean(PirateClient.class).request("probe", "x")).isEqualTo("pirate-worker-probe-1 false");
         });
     }
@@ -99,7 +96,7 @@ class RequestContextHandlerTests {
         this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true")
             .withBean(ThreadProbe.class)
             .run((context) -> {
-                awaitConnected(context.getBean(MajordomoWorkerContainer.class));
+                MajordomoServiceTests.awaitConnected(context.getBean(MajordomoWorkerContainer.class));
                 assertThat(context.getBean(PirateClient.class).request("probe", "x"))
                     .isEqualTo("pirate-worker-probe-1 true");
             });
@@ -113,15 +110,6 @@ class RequestContextHandlerTests {
                 .hasMessageContaining("@MajordomoService bean 'badService'")
                 .hasMessageContaining(problem);
         });
-    }
-
-    private static void awaitConnected(MajordomoWorkerContainer container) {
-        await().atMost(Duration.ofSeconds(10))
-            .until(() -> container.getWorkers().stream().allMatch((worker) -> worker.connectedCount() > 0));
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @MajordomoService("ctx")
