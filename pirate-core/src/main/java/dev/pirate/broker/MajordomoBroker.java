@@ -293,10 +293,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder maxMessageSize(int bytes) {
-            if (bytes < 64) {
-                throw new IllegalArgumentException("maxMessageSize must be at least 64 bytes, was " + bytes);
-            }
-            this.maxMessageSize = bytes;
+            this.maxMessageSize = (int) Checks.bytesAtLeast(bytes, 64, "maxMessageSize");
             return this;
         }
 
@@ -331,10 +328,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder maxQueuedBytes(long bytes) {
-            if (bytes < 1024 * 1024) {
-                throw new IllegalArgumentException("maxQueuedBytes must be at least 1 MiB, was " + bytes);
-            }
-            this.maxQueuedBytes = bytes;
+            this.maxQueuedBytes = Checks.bytesAtLeast(bytes, 1024 * 1024, "maxQueuedBytes");
             return this;
         }
 
@@ -373,10 +367,7 @@ public final class MajordomoBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder maxInboundBytes(long bytes) {
-            if (bytes < 1024 * 1024) {
-                throw new IllegalArgumentException("maxInboundBytes must be at least 1 MiB, was " + bytes);
-            }
-            this.maxInboundBytes = bytes;
+            this.maxInboundBytes = Checks.bytesAtLeast(bytes, 1024 * 1024, "maxInboundBytes");
             return this;
         }
 

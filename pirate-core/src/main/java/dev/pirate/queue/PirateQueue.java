@@ -593,10 +593,7 @@ public final class PirateQueue implements AutoCloseable {
          * @return this builder
          */
         public Builder maxMessageSize(long bytes) {
-            if (bytes < 64) {
-                throw new IllegalArgumentException("maxMessageSize must be at least 64 bytes, was " + bytes);
-            }
-            this.maxMessageSize = bytes;
+            this.maxMessageSize = Checks.bytesAtLeast(bytes, 64, "maxMessageSize");
             return this;
         }
 

@@ -38,4 +38,18 @@ public final class Checks {
         }
         return value;
     }
+
+    /**
+     * Checks that a size in bytes is at least a minimum.
+     * @param bytes the size
+     * @param min the smallest allowed size
+     * @param name the setting's name, for the message
+     * @return the size
+     */
+    public static long bytesAtLeast(long bytes, long min, String name) {
+        if (bytes < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + " bytes, was " + bytes);
+        }
+        return bytes;
+    }
 }
