@@ -58,6 +58,8 @@ class BrokerCallIdentityTest {
     }
 
     private RawPeer worker(String service, boolean pirate) {
+        // Counted before READY: the snapshot may already show the new worker when READY has gone.
+        int expected = this.broker.snapshot().workers() + 1;
         RawPeer worker = peer();
         if (pirate) {
             worker.send(EMPTY, W, READY, bytes(service), PirateExtension.PX_FRAME);
@@ -65,7 +67,6 @@ class BrokerCallIdentityTest {
         else {
             worker.send(EMPTY, W, READY, bytes(service));
         }
-        int expected = this.broker.snapshot().workers() + 1;
         await().atMost(Duration.ofSeconds(10)).until(() -> this.broker.snapshot().workers() == expected);
         return worker;
     }
