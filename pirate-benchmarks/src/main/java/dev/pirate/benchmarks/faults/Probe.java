@@ -13,6 +13,7 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 import dev.pirate.protocol.Mdp;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.support.Sockets;
 
 /**
@@ -61,7 +62,7 @@ final class Probe {
             request.add(Mdp.EMPTY);
             request.add(Mdp.CLIENT_HEADER);
             request.add(service);
-            request.add(PirateWire.EXTENSION);
+            request.add(PirateExtension.PX_FRAME);
             request.add(body);
             request.send(socket);
             long end = System.nanoTime() + timeout.toNanos();

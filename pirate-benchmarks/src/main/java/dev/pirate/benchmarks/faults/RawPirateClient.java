@@ -12,7 +12,9 @@ import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
+import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.support.Sockets;
 
 /**
@@ -56,7 +58,7 @@ final class RawPirateClient implements AutoCloseable {
     boolean request(String service, int bodySize) {
         long id = this.ledger.issue(this.group);
         boolean sent = send(Mdp.EMPTY, Mdp.CLIENT_HEADER, service.getBytes(StandardCharsets.US_ASCII),
-                PirateWire.EXTENSION, Bodies.of(id, bodySize));
+                PirateExtension.PX_FRAME, Bodies.of(id, bodySize));
         if (!sent) {
             this.ledger.gaveUp(id, "send blocked " + SEND_TIMEOUT_MILLIS + " ms (HWM)");
         }
@@ -118,7 +120,7 @@ final class RawPirateClient implements AutoCloseable {
             return;
         }
         List<byte[]> body = frames.subList(3, frames.size());
-        String refusal = PirateWire.refusal(body);
+        String refusal = outcome(body);
         if (refusal != null) {
             this.ledger.refusedUnattributed(this.group, refusal);
             return;
@@ -135,5 +137,17 @@ final class RawPirateClient implements AutoCloseable {
     @Override
     public void close() {
         this.socket.close();
+    }
+
+    /**
+     * Tells what a reply body says about its request.
+     * @return {@code refused:<reason>} for a PX/1 refusal, {@code error} for a Pirate error reply, or
+     *         {@code null} for an answer
+     */
+    private static String outcome(List<byte[]> body) {
+        if (PirateExtension.isRefusal(body)) {
+            return "refused:" + new String(body.get(1), StandardCharsets.US_ASCII);
+        }
+        return ErrorReply.isError(body) ? "error" : null;
     }
 }

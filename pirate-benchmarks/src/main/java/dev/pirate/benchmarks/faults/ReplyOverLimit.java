@@ -2,6 +2,7 @@ package dev.pirate.benchmarks.faults;
 
 import java.time.Duration;
 import java.util.List;
+import dev.pirate.protocol.PirateExtension;
 
 /**
  * Requests just under the broker's message size limit to workers that reply 16 bytes more, so every
@@ -14,7 +15,7 @@ final class ReplyOverLimit implements Scenario {
     private static final int LIMIT = 1024 * 1024;
 
     /** Empty, "MDPC01", "grow", the extension frame: what a request adds to its body. */
-    private static final int ENVELOPE = 6 + 4 + PirateWire.EXTENSION.length;
+    private static final int ENVELOPE = 6 + 4 + PirateExtension.PX_FRAME.length;
 
     @Override
     public String name() {
