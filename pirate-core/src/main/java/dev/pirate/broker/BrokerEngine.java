@@ -214,7 +214,7 @@ final class BrokerEngine {
         long bytes = PendingRequest.chargeOf(body);
         if (this.heldBytes + bytes > this.limits.maxQueuedBytes()) {
             refuseAtIntake(client, serviceFrame, pirate, RefusalReason.OVERLOADED,
-                    "The broker holds " + this.heldBytes + " bytes of requests, its limit is " + this.limits.maxQueuedBytes());
+                    "The broker holds its limit of " + this.limits.maxQueuedBytes() + " bytes of requests");
             return;
         }
         if (service == null) {
@@ -642,6 +642,12 @@ final class BrokerEngine {
                 return;
             }
         }
+        ClientEntry.Unsent last = (entry != null) ? entry.backlog.peekLast() : null;
+        if (last != null && last.sameRefusal(serviceFrame, body)) {
+            // The same refusal again, to a client that does not read: one more copy, no more memory.
+            last.copies++;
+            return;
+        }
         if (this.heldBytes + REFUSAL_BYTES > this.limits.maxQueuedBytes() + this.limits.refusalReserveBytes()) {
             dropReply("over-limit", "Refusal to {} dropped: its pipe is full and the broker's byte limit is reached",
                     client);
@@ -656,7 +662,7 @@ final class BrokerEngine {
 
     private void toBacklog(ClientEntry client, ClientEntry.Unsent message) {
         client.backlog.addLast(message);
-        this.heldBytes += message.bytes();
+        this.heldBytes += message.bytes;
         if (!client.backlogged) {
             client.backlogged = true;
             this.backlogged.addLast(client);
@@ -693,11 +699,14 @@ final class BrokerEngine {
             ClientEntry.Unsent next;
             int sent = SENT;
             while (sent == SENT && (next = client.backlog.peekFirst()) != null) {
-                sent = trySend(client.identity.bytes(), next.serviceFrame(), next.body());
+                sent = trySend(client.identity.bytes(), next.serviceFrame, next.body);
+                if (sent == SENT && --next.copies > 0) {
+                    continue;
+                }
                 if (sent != PIPE_FULL) {
                     client.backlog.pollFirst();
-                    this.heldBytes -= next.bytes();
-                    if (next.answersRequest()) {
+                    this.heldBytes -= next.bytes;
+                    if (next.answersRequest) {
                         client.outstanding--;
                     }
                 }
@@ -718,8 +727,8 @@ final class BrokerEngine {
     private void dropBacklog(ClientEntry client) {
         ClientEntry.Unsent gone;
         while ((gone = client.backlog.pollFirst()) != null) {
-            this.heldBytes -= gone.bytes();
-            if (gone.answersRequest()) {
+            this.heldBytes -= gone.bytes;
+            if (gone.answersRequest) {
                 client.outstanding--;
             }
         }

@@ -1,6 +1,7 @@
 package dev.pirate.broker;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 import dev.pirate.support.ByteKey;
 
@@ -31,13 +32,35 @@ final class ClientEntry {
     }
 
     /**
-     * A reply or refusal waiting for room in the client's pipe.
-     *
-     * @param serviceFrame the service frame of the reply
-     * @param body the body frames
-     * @param bytes what it is charged against the broker's byte limit
-     * @param answersRequest whether it answers an accepted request (which stays outstanding until sent)
+     * A reply or refusal waiting for room in the client's pipe; {@link #copies} of it, because a
+     * client that floods without reading is refused the same way many times in a row, and each of
+     * those refusals must reach it without costing the broker memory per refusal.
      */
-    record Unsent(byte[] serviceFrame, byte[][] body, long bytes, boolean answersRequest) {
+    static final class Unsent {
+
+        final byte[] serviceFrame;
+
+        final byte[][] body;
+
+        /** What it is charged against the broker's byte limit, all copies together. */
+        final long bytes;
+
+        /** Whether it answers an accepted request, which stays outstanding until sent. */
+        final boolean answersRequest;
+
+        int copies = 1;
+
+        Unsent(byte[] serviceFrame, byte[][] body, long bytes, boolean answersRequest) {
+            this.serviceFrame = serviceFrame;
+            this.body = body;
+            this.bytes = bytes;
+            this.answersRequest = answersRequest;
+        }
+
+        /** Tells whether a refusal of a request the broker never took is this one again. */
+        boolean sameRefusal(byte[] otherServiceFrame, byte[][] otherBody) {
+            return !this.answersRequest && Arrays.equals(this.serviceFrame, otherServiceFrame)
+                    && Arrays.deepEquals(this.body, otherBody);
+        }
     }
 }

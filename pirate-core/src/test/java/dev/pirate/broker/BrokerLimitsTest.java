@@ -281,6 +281,33 @@ class BrokerLimitsTest {
     }
 
     @Test
+    void aClientThatFloodsWithoutReadingHearsEveryRefusalWithoutTheBrokerHoldingOnePerRefusal() {
+        // A byte limit whose refusal reserve (an eighth) holds about 500 refusals: far fewer than sent.
+        startBroker((b) -> b.maxClientRequests(1).maxQueuedBytes(1024 * 1024));
+        // Long service names make each refusal about 300 bytes: 15 MB of them, more than the broker's
+        // pipe (1000 messages), the kernel's socket buffers and the client's pipe hold unread.
+        String service = "nobody-" + "x".repeat(200);
+        int requests = 50_000;
+        try (RawPeer client = peer()) {
+            client.socket().setRcvHWM(10);
+            for (int i = 0; i < requests; i++) {
+                client.send(EMPTY, C, bytes(service), PX, bytes("r" + i));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> this.events.count("brokerRequestRefused:overloaded") == requests - 1);
+            int refusals = 0;
+            List<byte[]> reply;
+            while ((reply = client.receive(2000)) != null) {
+                assertRefused(reply, service, "overloaded");
+                refusals++;
+            }
+            assertThat(refusals).as("one refusal per request past the first, which waits").isEqualTo(requests - 1);
+        }
+        assertThat(this.events.count("brokerReplyDropped:over-limit")).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.snapshot().clients() == 1);
+    }
+
+    @Test
     void aListenerThatThrowsDoesNotStopTheBroker() {
         PirateListener throwing = new PirateListener() {
             @Override
