@@ -118,7 +118,10 @@ class PirateHealthContributorAutoConfigurationTests {
                         .until(() -> health(context, "workers").getStatus().equals(Status.UP)
                                 && echo(health(context, "workers")).get("connected").equals(1));
                     Map<String, Object> echo = echo(health(context, "workers"));
-                    assertThat(echo).containsEntry("connections", 1).containsEntry("reconnects", 0L);
+                    // With 100 ms heartbeats a cold first connection can be re-made once or twice before
+                    // it settles; what counts are the reconnects caused by the broker going away below.
+                    assertThat(echo).containsEntry("connections", 1).containsKey("reconnects");
+                    long reconnectsBefore = (Long) echo.get("reconnects");
                     assertThat(echo.get("lastHeartbeat")).asString().endsWith("Z");
 
                     first.close();
@@ -132,7 +135,7 @@ class PirateHealthContributorAutoConfigurationTests {
                             .until(() -> health(context, "workers").getStatus().equals(Status.UP));
                         Map<String, Object> back = echo(health(context, "workers"));
                         assertThat(back).containsEntry("connected", 1).doesNotContainKey("unregisteredFor");
-                        assertThat((Long) back.get("reconnects")).isPositive();
+                        assertThat((Long) back.get("reconnects")).isGreaterThan(reconnectsBefore);
                     }
                 });
         }
