@@ -45,10 +45,10 @@ class RetriesNeverMultiplyWorkTest {
 
     @BeforeEach
     void start() {
-        // Short heartbeats: a new broker expects its workers back within two worker lifetimes, and
-        // only then calls a service without workers unknown.
+        // A new broker calls a service unknown only once its restarted workers could be back: short here.
         this.broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*").heartbeatInterval(Duration.ofMillis(200))
-            .unknownServiceGrace(Duration.ofMillis(500)).listener(this.brokerEvents).build();
+            .unknownServiceGrace(Duration.ofMillis(500)).workerReturnTime(Duration.ofMillis(500))
+            .listener(this.brokerEvents).build();
         this.broker.start();
         this.worker = MajordomoWorker.builder(this.broker.connectEndpoint(), "slow", (body) -> {
             String text = new String(body.get(0), StandardCharsets.UTF_8);

@@ -56,10 +56,10 @@ public final class SlowServiceProbe {
 
     private static void run(boolean plain, int calls) throws InterruptedException {
         ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
-        // 1 s heartbeats: a broker only calls a service unknown once the workers of a restart could be
-        // back (two worker lifetimes after its start), and the slow calls outlast that here.
+        // A broker calls a service unknown only once the workers of a restart could be back (40 s after
+        // its start by default); this broker has not restarted, so it need not wait long.
         try (MajordomoBroker broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*")
-            .heartbeatInterval(Duration.ofSeconds(1)).build()) {
+            .heartbeatInterval(Duration.ofSeconds(1)).workerReturnTime(Duration.ofSeconds(1)).build()) {
             broker.start();
             MajordomoWorker worker = MajordomoWorker.builder(broker.connectEndpoint(), "slow", (body) -> {
                 String text = new String(body.get(0), StandardCharsets.UTF_8);

@@ -80,6 +80,12 @@ final class BrokerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private Duration unknownServiceGrace;
 
+    @Option(names = "--worker-return-time", defaultValue = "40s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long after its start the broker calls no service unknown, while restarted workers "
+                    + "come back (default: ${DEFAULT-VALUE}).")
+    private Duration workerReturnTime;
+
     @Option(names = "--reply-retention", defaultValue = "5s", paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "How long the answer to a call whose client left is kept for its retry "
@@ -109,6 +115,7 @@ final class BrokerCommand implements Callable<Integer> {
                 .maxRedeliveries(this.maxRedeliveries)
                 .unknownServiceGrace(this.unknownServiceGrace)
                 .replyRetention(this.replyRetention)
+                .workerReturnTime(this.workerReturnTime)
                 .requestExpiry(this.requestExpiry)
                 .ioThreads(this.ioThreads);
             if (this.maxQueuedBytes != null) {

@@ -116,8 +116,9 @@ final class BrokerEngine {
         this.listener = listener;
         this.workerLifetimeNanos = heartbeatNanos * liveness;
         this.limits = limits;
-        // Workers notice a restarted broker after their own liveness and reconnect after a back-off.
-        this.workersExpectedByNanos = System.nanoTime() + 2 * this.workerLifetimeNanos;
+        // Workers notice a restarted broker after their own liveness and reconnect after a back-off
+        // that may have grown while it was down.
+        this.workersExpectedByNanos = System.nanoTime() + limits.workerReturnNanos();
     }
 
     /**

@@ -15,10 +15,12 @@ package dev.pirate.broker;
  *        is unknown, in nanoseconds
  * @param replyRetentionNanos how long the answer to a call whose client left is kept for its next
  *        attempt, in nanoseconds
+ * @param workerReturnNanos how long after the broker's start no service is called unknown, while the
+ *        workers of a restart come back, in nanoseconds
  */
 record BrokerLimits(int maxMessageSize, int maxFrames, int maxQueuedRequests, long maxQueuedBytes,
         int maxClientRequests, int maxServices, int maxRedeliveries, long requestExpiryNanos,
-        long unknownServiceGraceNanos, long replyRetentionNanos) {
+        long unknownServiceGraceNanos, long replyRetentionNanos, long workerReturnNanos) {
 
     /**
      * Returns the extra bytes refusals may hold beyond {@link #maxQueuedBytes()} while a client's

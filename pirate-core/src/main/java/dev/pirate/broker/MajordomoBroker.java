@@ -247,6 +247,8 @@ public final class MajordomoBroker implements AutoCloseable {
 
         private Duration replyRetention = Duration.ofSeconds(5);
 
+        private Duration workerReturnTime = Duration.ofSeconds(40);
+
         private PirateListener listener = PirateListener.NONE;
 
         private String threadName = "pirate-broker";
@@ -385,6 +387,19 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Sets how long after its start the broker calls no service unknown (default 40 s): a broker
+         * that has just (re)started has not heard from the workers that will come back, which notice
+         * its restart after their liveness and reconnect after a back-off of up to 32 s by default.
+         * Until then Pirate clients' requests wait as MDP/0.1 has it.
+         * @param time a positive duration
+         * @return this builder
+         */
+        public Builder workerReturnTime(Duration time) {
+            this.workerReturnTime = Checks.positive(time, "workerReturnTime");
+            return this;
+        }
+
+        /**
          * Sets how long the answer to a PX/1 call whose client connection had gone is kept for the
          * call's next attempt (default 5 s), so a retry gets it instead of running the call again.
          * Kept answers count against {@link #maxQueuedBytes(long)}.
@@ -473,6 +488,7 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.maxInboundBytes = this.maxInboundBytes;
             copy.unknownServiceGrace = this.unknownServiceGrace;
             copy.replyRetention = this.replyRetention;
+            copy.workerReturnTime = this.workerReturnTime;
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             copy.ioThreads = this.ioThreads;
@@ -482,7 +498,7 @@ public final class MajordomoBroker implements AutoCloseable {
         BrokerLimits limits() {
             return new BrokerLimits(this.maxMessageSize, this.maxFrames, this.maxQueuedRequests, this.maxQueuedBytes,
                     this.maxClientRequests, this.maxServices, this.maxRedeliveries, this.requestExpiry.toNanos(),
-                    this.unknownServiceGrace.toNanos(), this.replyRetention.toNanos());
+                    this.unknownServiceGrace.toNanos(), this.replyRetention.toNanos(), this.workerReturnTime.toNanos());
         }
 
         /**

@@ -151,9 +151,9 @@ class BrokerCallIdentityTest {
 
     @Test
     void aServiceWithoutWorkersIsUnknownToPirateClientsAfterTheGraceButForeignClientsWait() {
-        // Short heartbeats: a new broker expects its workers back within two worker lifetimes.
+        // A new broker calls a service unknown only once its restarted workers could be back: short here.
         startBroker((b) -> b.heartbeatInterval(Duration.ofMillis(50)).liveness(2)
-                .unknownServiceGrace(Duration.ofMillis(200)));
+                .unknownServiceGrace(Duration.ofMillis(200)).workerReturnTime(Duration.ofMillis(200)));
         try (RawPeer pirate = peer(); RawPeer foreign = peer()) {
             pirate.send(EMPTY, C, bytes("ghost"), PirateExtension.PX_FRAME, bytes("anyone?"));
             foreign.send(EMPTY, C, bytes("ghost"), bytes("anyone?"));

@@ -110,6 +110,8 @@ public final class PirateAutoConfiguration {
                 .unknownServiceGrace(
                         PirateSettings.positive("pirate.broker.unknown-service-grace", broker.getUnknownServiceGrace()))
                 .replyRetention(PirateSettings.positive("pirate.broker.reply-retention", broker.getReplyRetention()))
+                .workerReturnTime(
+                        PirateSettings.positive("pirate.broker.worker-return-time", broker.getWorkerReturnTime()))
                 .listener(listener(listeners));
             if (broker.getMaxQueuedBytes() != null) {
                 builder.maxQueuedBytes(PirateSettings.bytesAtLeast("pirate.broker.max-queued-bytes",

@@ -122,6 +122,12 @@ public class PirateProperties {
          */
         private Duration replyRetention = Duration.ofSeconds(5);
 
+        /**
+         * How long after its start the broker calls no service unknown, while the workers of a
+         * restart come back (they reconnect after a back-off of up to 32s by default).
+         */
+        private Duration workerReturnTime = Duration.ofSeconds(40);
+
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -232,6 +238,14 @@ public class PirateProperties {
 
         public void setReplyRetention(Duration replyRetention) {
             this.replyRetention = replyRetention;
+        }
+
+        public Duration getWorkerReturnTime() {
+            return this.workerReturnTime;
+        }
+
+        public void setWorkerReturnTime(Duration workerReturnTime) {
+            this.workerReturnTime = workerReturnTime;
         }
     }
 

@@ -74,7 +74,8 @@ class RequestContextHandlerTests {
 
     @Test
     void twoBodyParametersFailStartupNamingRequestContext() {
-        assertStartupFails(TwoBodies.class, "takes 2 parameters (2 for the request body, 0 RequestContext)");
+        assertStartupFails(MajordomoServiceTests.TwoParameters.class,
+                "takes 2 parameters (2 for the request body, 0 RequestContext)");
     }
 
     @Test
@@ -139,15 +140,6 @@ class RequestContextHandlerTests {
         @MajordomoHandler
         String handle(RequestContext context) {
             return context.service();
-        }
-    }
-
-    @MajordomoService("two-bodies")
-    static class TwoBodies {
-
-        @MajordomoHandler
-        String handle(String first, String second) {
-            return first + second;
         }
     }
 
