@@ -644,7 +644,7 @@ final class BrokerEngine {
             }
         }
         ClientEntry.Unsent last = (entry != null) ? entry.backlog.peekLast() : null;
-        if (last != null && last.sameRefusal(serviceFrame, body)) {
+        if (last != null && last.sameRefusal(serviceFrame, body) && last.copies < Integer.MAX_VALUE) {
             // The same refusal again, to a client that does not read: one more copy, no more memory.
             last.copies++;
             return;
