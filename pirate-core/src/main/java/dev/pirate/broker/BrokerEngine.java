@@ -85,8 +85,15 @@ final class BrokerEngine {
     /** Answers whose client had left, by request id, for the call's next attempt. */
     private final Map<ByteKey, KeptReply> keptReplies = new HashMap<>();
 
-    /** The same kept answers in the order they expire (all are kept equally long). */
-    private final ArrayDeque<KeptReply> keptOrder = new ArrayDeque<>();
+    /**
+     * When each kept answer expires, in that order (all are kept equally long). Only ids and times:
+     * an answer taken by a retry leaves its entry here until it would have expired, and that entry
+     * must not hold the answer's bytes, which no longer count against the byte limit.
+     */
+    private final ArrayDeque<KeptExpiry> keptOrder = new ArrayDeque<>();
+
+    private record KeptExpiry(ByteKey requestId, long expiresAtNanos) {
+    }
 
     private final ByteKey lookup = ByteKey.forLookup();
 
@@ -313,15 +320,18 @@ final class BrokerEngine {
             this.heldBytes -= previous.bytes();
         }
         this.heldBytes += bytes;
-        this.keptOrder.addLast(kept);
+        this.keptOrder.addLast(new KeptExpiry(kept.requestId(), kept.expiresAtNanos()));
     }
 
     private void dropExpiredKeptReplies(long now) {
-        KeptReply oldest;
+        KeptExpiry oldest;
         while ((oldest = this.keptOrder.peekFirst()) != null && now - oldest.expiresAtNanos() > 0) {
             this.keptOrder.pollFirst();
-            if (this.keptReplies.remove(oldest.requestId(), oldest)) {
-                this.heldBytes -= oldest.bytes();
+            KeptReply kept = this.keptReplies.get(oldest.requestId());
+            // Skipped if a retry took it, or if the same call's answer was kept again later.
+            if (kept != null && kept.expiresAtNanos() == oldest.expiresAtNanos()) {
+                this.keptReplies.remove(oldest.requestId());
+                this.heldBytes -= kept.bytes();
             }
         }
     }
