@@ -59,7 +59,7 @@ class RetriesNeverMultiplyWorkTest {
             return body;
         }).heartbeatInterval(Duration.ofMillis(200)).build();
         this.worker.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> this.broker.snapshot().workers() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> this.broker.snapshot().workers() == 1);
     }
 
     @AfterEach
