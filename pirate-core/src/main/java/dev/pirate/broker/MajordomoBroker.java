@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
 import dev.pirate.support.FrameBuffer;
@@ -249,6 +250,8 @@ public final class MajordomoBroker implements AutoCloseable {
 
         private Duration workerReturnTime = Duration.ofSeconds(40);
 
+        private int maxWorkerCredit = 1000;
+
         private PirateListener listener = PirateListener.NONE;
 
         private String threadName = "pirate-broker";
@@ -424,6 +427,23 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Sets the most requests one worker connection is given at once (default 1000). A PX/1 worker
+         * may offer credit, to take several requests at once ({@code docs/rfc/px-1.md}, section 5.1);
+         * the broker gives it the smaller of its offer and this limit. Workers that offer no credit,
+         * foreign ones among them, get one request at a time, as MDP/0.1 says.
+         * @param credit 1 to 65535
+         * @return this builder
+         */
+        public Builder maxWorkerCredit(int credit) {
+            this.maxWorkerCredit = Checks.atLeast(credit, 1, "maxWorkerCredit");
+            if (credit > PirateExtension.MAX_CREDIT) {
+                throw new IllegalArgumentException("maxWorkerCredit must be at most " + PirateExtension.MAX_CREDIT
+                        + ": " + credit);
+            }
+            return this;
+        }
+
+        /**
          * Sets how long a request may wait for a worker before the broker drops it (default 30 s).
          * @param expiry a positive duration
          * @return this builder
@@ -489,6 +509,7 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.unknownServiceGrace = this.unknownServiceGrace;
             copy.replyRetention = this.replyRetention;
             copy.workerReturnTime = this.workerReturnTime;
+            copy.maxWorkerCredit = this.maxWorkerCredit;
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             copy.ioThreads = this.ioThreads;
@@ -498,7 +519,8 @@ public final class MajordomoBroker implements AutoCloseable {
         BrokerLimits limits() {
             return new BrokerLimits(this.maxMessageSize, this.maxFrames, this.maxQueuedRequests, this.maxQueuedBytes,
                     this.maxClientRequests, this.maxServices, this.maxRedeliveries, this.requestExpiry.toNanos(),
-                    this.unknownServiceGrace.toNanos(), this.replyRetention.toNanos(), this.workerReturnTime.toNanos());
+                    this.unknownServiceGrace.toNanos(), this.replyRetention.toNanos(), this.workerReturnTime.toNanos(),
+                    this.maxWorkerCredit);
         }
 
         /**

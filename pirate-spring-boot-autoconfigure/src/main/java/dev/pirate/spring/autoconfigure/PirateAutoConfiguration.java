@@ -31,6 +31,7 @@ import dev.pirate.client.DirectClient;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.spring.PayloadConverter;
 import dev.pirate.spring.PirateClient;
 import dev.pirate.spring.broker.MajordomoBrokerLifecycle;
@@ -107,6 +108,8 @@ public final class PirateAutoConfiguration {
                 .maxServices(PirateSettings.atLeast("pirate.broker.max-services", broker.getMaxServices(), 1))
                 .maxRedeliveries(
                         PirateSettings.atLeast("pirate.broker.max-redeliveries", broker.getMaxRedeliveries(), 0))
+                .maxWorkerCredit(PirateSettings.between("pirate.broker.max-worker-credit", broker.getMaxWorkerCredit(),
+                        1, PirateExtension.MAX_CREDIT))
                 .unknownServiceGrace(
                         PirateSettings.positive("pirate.broker.unknown-service-grace", broker.getUnknownServiceGrace()))
                 .replyRetention(PirateSettings.positive("pirate.broker.reply-retention", broker.getReplyRetention()))
@@ -160,6 +163,7 @@ public final class PirateAutoConfiguration {
                 MajordomoWorker.Builder builder = MajordomoWorker
                     .builder(connectionDetails.getWorkerEndpoint(), definition.service(), definition.handler())
                     .concurrency(definition.concurrency())
+                    .prefetch(definition.prefetch())
                     .heartbeatInterval(heartbeat)
                     .liveness(liveness)
                     .reconnectDelay(reconnect, maxReconnect)

@@ -111,6 +111,11 @@ public class PirateProperties {
         private int maxRedeliveries = 2;
 
         /**
+         * Most requests one worker connection is given at once, whatever credit (prefetch) it offers.
+         */
+        private int maxWorkerCredit = 1000;
+
+        /**
          * How long a service may have no worker before Pirate clients are told it is unknown instead
          * of having their requests queued.
          */
@@ -214,6 +219,14 @@ public class PirateProperties {
 
         public void setMaxServices(int maxServices) {
             this.maxServices = maxServices;
+        }
+
+        public int getMaxWorkerCredit() {
+            return this.maxWorkerCredit;
+        }
+
+        public void setMaxWorkerCredit(int maxWorkerCredit) {
+            this.maxWorkerCredit = maxWorkerCredit;
         }
 
         public int getMaxRedeliveries() {
