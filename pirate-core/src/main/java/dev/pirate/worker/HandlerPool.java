@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -21,10 +22,11 @@ import dev.pirate.support.Sockets;
  * {@code docs/rfc/px-1.md} section 5.1).
  * <p>
  * The connection's thread alone owns the broker socket: it queues each request here, {@code size}
- * threads run the handler, and each answer goes back on a queue, followed by a one-byte message on an
- * {@code inproc} socket that wakes the connection thread's poller. One wake-up may carry many answers:
- * the connection thread takes every answer waiting each time it wakes. Each handler thread owns its
- * own {@code inproc} sender; the receiver belongs to the connection thread.
+ * threads run the handler, and each answer goes back on a queue. A one-byte message on an
+ * {@code inproc} socket wakes the connection thread's poller, only if it is waiting: a busy
+ * connection thread takes every answer waiting each time round its loop, and pays no wake-up for
+ * them. Each handler thread owns its own {@code inproc} sender; the receiver belongs to the
+ * connection thread.
  * <p>
  * A request belongs to one conversation with the broker. One that is still queued when its
  * conversation ends is never run: the broker gives it to another worker when it forgets this one.
@@ -73,6 +75,9 @@ final class HandlerPool {
 
     /** Requests taken and not yet answered: queued, running, or answered but not yet sent. */
     private final AtomicInteger unanswered = new AtomicInteger();
+
+    /** Whether the connection thread is (about to be) waiting in its poller and needs a wake-up. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
 
     private final List<Thread> threads = new ArrayList<>();
 
@@ -133,6 +138,24 @@ final class HandlerPool {
         this.unanswered.addAndGet(-dropped.size());
     }
 
+    /**
+     * Announces that the connection thread is about to wait in its poller; call {@link #doneWaiting()}
+     * after. An answer added after this call sends a wake-up; one added before it is seen here.
+     * @return {@code false} if answers are waiting already: do not wait
+     */
+    boolean prepareToWait() {
+        this.waiting.set(true);
+        if (!this.done.isEmpty()) {
+            this.waiting.set(false);
+            return false;
+        }
+        return true;
+    }
+
+    void doneWaiting() {
+        this.waiting.set(false);
+    }
+
     /** Reads the pending wake-ups, so the poller sleeps until the next answer. */
     void drainWakes() {
         while (this.wakeReceiver.recv(ZMQ.DONTWAIT) != null) {
@@ -166,8 +189,10 @@ final class HandlerPool {
                     continue;
                 }
                 this.done.add(new Done(job, this.runner.run(job)));
-                // Skipped when the pipe is full: wake-ups are waiting already, and each takes every answer.
-                wake.send(WAKE, ZMQ.DONTWAIT);
+                if (this.waiting.compareAndSet(true, false)) {
+                    // Skipped when the pipe is full: wake-ups are waiting already, and each takes every answer.
+                    wake.send(WAKE, ZMQ.DONTWAIT);
+                }
             }
         }
         catch (InterruptedException ex) {

@@ -521,11 +521,14 @@ public final class MajordomoWorker implements AutoCloseable {
          * With 1, the worker opens {@link #concurrency(int) concurrency} connections, each handling one
          * request at a time on its own thread: MDP/0.1 as every broker speaks it. Above 1, the worker
          * opens one connection and offers the broker that credit ({@code docs/rfc/px-1.md}, section
-         * 5.1); the connection's thread receives requests, hands them to {@code concurrency} handler
-         * threads and sends their replies, and a PX/1 broker keeps up to {@code prefetch} requests in
-         * flight on it, so no request waits for a broker round trip. Requests beyond the handlers wait
-         * in the worker; a prefetch equal to the concurrency avoids that. A broker without credit
-         * support gives such a connection one request at a time, and a warning says so.
+         * 5.1), and a PX/1 broker keeps up to {@code prefetch} requests in flight on it, so no request
+         * waits for a broker round trip. With a concurrency of 1 the connection's thread runs them in
+         * turn itself: the fastest shape for short handlers. Above 1 it hands them to
+         * {@code concurrency} handler threads and sends their replies: the shape for handlers that
+         * wait (on a database, another service). Requests beyond the handlers wait in the worker, so
+         * a slow one holds back those queued behind it; a prefetch equal to the concurrency avoids
+         * that. A broker without credit support gives such a connection one request at a time, and a
+         * warning says so.
          * @param prefetch 1 to 65535
          * @return this builder
          */

@@ -162,7 +162,8 @@ final class WorkerConnection implements Runnable {
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.heartbeatGraceNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS), this.heartbeatNanos / 2);
         this.backoff = new Backoff(settings.reconnectDelay(), settings.maxReconnectDelay());
-        this.pooled = settings.prefetch() > 1;
+        // One handler thread gains nothing from a pool: the connection thread runs the requests in turn.
+        this.pooled = settings.prefetch() > 1 && settings.concurrency() > 1;
     }
 
     boolean isConnected() {
@@ -463,9 +464,16 @@ final class WorkerConnection implements Runnable {
         if (frames.receiveNow(this.socket)) {
             return true;
         }
-        this.poller.poll(MAX_WAIT_MILLIS);
+        awaitBrokerOrAnswer();
         sendAnswers();
         return frames.receiveNow(this.socket);
+    }
+
+    private void awaitBrokerOrAnswer() {
+        if (this.pool.prepareToWait()) {
+            this.poller.poll(MAX_WAIT_MILLIS);
+            this.pool.doneWaiting();
+        }
     }
 
     private void sendAnswers() {
@@ -494,7 +502,7 @@ final class WorkerConnection implements Runnable {
     private void answerRunningRequests() {
         this.pool.dropQueued();
         while (this.pool.unanswered() > 0) {
-            this.poller.poll(MAX_WAIT_MILLIS);
+            awaitBrokerOrAnswer();
             sendAnswers();
             // Still alive for the broker, which would otherwise give the running requests to another worker.
             if (this.connected && System.nanoTime() - this.lastSentNanos >= this.heartbeatNanos) {

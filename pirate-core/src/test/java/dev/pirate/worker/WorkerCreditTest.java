@@ -125,7 +125,7 @@ class WorkerCreditTest {
             release.await(10, TimeUnit.SECONDS);
             handled.incrementAndGet();
             return body;
-        }).concurrency(1).prefetch(2).heartbeatInterval(SLOW_HEARTBEAT));
+        }).concurrency(2).prefetch(2).heartbeatInterval(SLOW_HEARTBEAT));
         byte[] identity = negotiate(broker).get(0);
         for (int i = 1; i <= 3; i++) {
             sendRequest(broker, identity, "c", i, "r" + i);
@@ -135,9 +135,33 @@ class WorkerCreditTest {
         assertThat(PirateExtension.isRefusal(refusal.subList(7, refusal.size()))).isTrue();
         assertThat(PirateExtension.refusalReason(refusal.subList(7, refusal.size())).word()).isEqualTo("overloaded");
         release.countDown();
-        assertThat(PirateExtension.ticket(nextReply(broker).get(6))).isEqualTo(1);
-        assertThat(PirateExtension.ticket(nextReply(broker).get(6))).isEqualTo(2);
+        List<Long> answered = List.of(PirateExtension.ticket(nextReply(broker).get(6)),
+                PirateExtension.ticket(nextReply(broker).get(6)));
+        assertThat(answered).containsExactlyInAnyOrder(1L, 2L);
         assertThat(handled.get()).isEqualTo(2);
+    }
+
+    /** With one handler thread there is no pool: the connection thread runs its requests in turn. */
+    @Test
+    void withOneHandlerThreadTheConnectionRunsItsCreditedRequestsInTurnAndEchoesEachTicket() {
+        RawPeer broker = this.resources.track(RawPeer.bind(SocketType.ROUTER));
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(MajordomoWorker.builder(broker.endpoint(), "inline", (body) -> {
+            threads.add(Thread.currentThread().getName());
+            return body;
+        }).prefetch(300).heartbeatInterval(SLOW_HEARTBEAT));
+        List<byte[]> ready = negotiate(broker);
+        assertThat(describe(ready.subList(1, ready.size()))).containsExactly("", "MDPW01", "0x01", "inline",
+                "0x005058310402012c");
+        for (int i = 0; i < 5; i++) {
+            sendRequest(broker, ready.get(0), "c" + i, 1000 + i, "r" + i);
+        }
+        for (int i = 0; i < 5; i++) {
+            List<byte[]> reply = nextReply(broker);
+            assertThat(describe(reply.subList(1, reply.size()))).containsExactly("", "MDPW01", "0x03", "c" + i, "",
+                    String.format("0x005058310504%08x", 1000 + i), "r" + i);
+        }
+        assertThat(threads).containsOnly("pirate-worker-inline-1");
     }
 
     @Test

@@ -65,10 +65,12 @@ public @interface MajordomoService {
      * How many requests the service's worker takes from the broker at once (PX/1 worker credit,
      * {@code docs/rfc/px-1.md} section 5.1). With 1 (the default) the worker opens
      * {@link #concurrency()} connections, one request at a time each, as MDP/0.1 says. Above 1 it
-     * opens one connection, offers the broker this credit, and runs the requests on
-     * {@link #concurrency()} threads: a Pirate broker then keeps that many in flight, and no request
-     * waits for a broker round trip. A broker without credit gives such a worker one request at a
-     * time. Use a prefetch equal to the concurrency unless requests are short and numerous.
+     * opens one connection and offers the broker this credit: a Pirate broker then keeps that many
+     * requests in flight on it, and no request waits for a broker round trip. With a concurrency of
+     * 1 the connection's thread runs them in turn (fastest for short handlers); above 1,
+     * {@link #concurrency()} handler threads run them (for handlers that wait). Requests beyond the
+     * handlers wait in the worker, behind a slow one; a prefetch equal to the concurrency avoids
+     * that. A broker without credit gives such a worker one request at a time.
      * @return 1 to 65535
      */
     int prefetch() default 1;
