@@ -61,7 +61,10 @@ public final class MajordomoBroker implements AutoCloseable {
 
     private MajordomoBroker(Builder settings) {
         this.settings = settings;
-        this.context = new ZContext(settings.ioThreads);
+        // A shared context's I/O threads serve this broker's TCP peers (its inproc peers need none), so
+        // the broker watches them either way.
+        this.context = (settings.sharedContext != null) ? ZContext.shadow(settings.sharedContext)
+                : new ZContext(settings.ioThreads);
         Sockets.watchIoThreads(this.context, this.loop::fail);
     }
 
@@ -251,6 +254,8 @@ public final class MajordomoBroker implements AutoCloseable {
         private Duration workerReturnTime = Duration.ofSeconds(40);
 
         private int maxWorkerCredit = 1000;
+
+        private ZContext sharedContext;
 
         private PirateListener listener = PirateListener.NONE;
 
@@ -476,6 +481,21 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Creates the broker's socket in a context shared with other components of this process (the
+         * broker closes only its own socket, never the context). Workers and clients of the same
+         * context then reach it over an {@code inproc://} endpoint it binds, without TCP or a ZeroMQ
+         * I/O thread, while remote peers use its TCP endpoints. {@link #ioThreads(int)} is then the
+         * shared context's business. Call before the context has any socket: the broker watches the
+         * context's I/O threads.
+         * @param shared a context that outlives the broker
+         * @return this builder
+         */
+        public Builder context(ZContext shared) {
+            this.sharedContext = Objects.requireNonNull(shared, "shared");
+            return this;
+        }
+
+        /**
          * Sets the name of the broker thread (default {@code pirate-broker}).
          * @param name the thread name
          * @return this builder
@@ -510,6 +530,7 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.replyRetention = this.replyRetention;
             copy.workerReturnTime = this.workerReturnTime;
             copy.maxWorkerCredit = this.maxWorkerCredit;
+            copy.sharedContext = this.sharedContext;
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             copy.ioThreads = this.ioThreads;

@@ -53,7 +53,8 @@ public final class MajordomoWorker implements AutoCloseable {
 
     private final Settings settings;
 
-    private final ZContext context = new ZContext(1);
+    /** The worker's own context, or its shadow of a context shared with other components. */
+    private final ZContext context;
 
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
@@ -68,8 +69,13 @@ public final class MajordomoWorker implements AutoCloseable {
 
     private volatile Throwable failure;
 
-    private MajordomoWorker(Settings settings) {
+    /** Whether the context is shared: its owner watches its I/O threads. */
+    private final boolean sharedContext;
+
+    private MajordomoWorker(Settings settings, ZContext sharedContext) {
         this.settings = settings;
+        this.context = (sharedContext != null) ? ZContext.shadow(sharedContext) : new ZContext(1);
+        this.sharedContext = sharedContext != null;
     }
 
     /**
@@ -120,7 +126,9 @@ public final class MajordomoWorker implements AutoCloseable {
             throw new IllegalStateException("Worker for '" + service() + "' already started");
         }
         String prefix = this.settings.threadNamePrefix();
-        Sockets.watchIoThreads(this.context, (cause) -> failed(prefix + "-io", cause));
+        if (!this.sharedContext) {
+            Sockets.watchIoThreads(this.context, (cause) -> failed(prefix + "-io", cause));
+        }
         List<WorkerConnection> created = new ArrayList<>();
         for (int i = 1; i <= this.settings.connections(); i++) {
             String threadName = prefix + "-" + i;
@@ -401,6 +409,8 @@ public final class MajordomoWorker implements AutoCloseable {
 
         private int prefetch = 1;
 
+        private ZContext sharedContext;
+
         private Builder(String endpoint, String service, ContextualRequestHandler handler) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
             if (!Mdp.isValidServiceName(service) || service.startsWith(Mdp.MMI_PREFIX)) {
@@ -541,6 +551,19 @@ public final class MajordomoWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Creates the worker's sockets in a context shared with other components of this process (the
+         * worker closes only its own sockets, never the context), so it can reach a broker in the same
+         * context over {@code inproc://}, without TCP or a ZeroMQ I/O thread. The context's owner
+         * watches its I/O threads.
+         * @param shared a context that outlives the worker
+         * @return this builder
+         */
+        public Builder context(ZContext shared) {
+            this.sharedContext = Objects.requireNonNull(shared, "shared");
+            return this;
+        }
+
         Builder protocol(WorkerProtocol protocol) {
             this.protocol = protocol;
             return this;
@@ -560,7 +583,7 @@ public final class MajordomoWorker implements AutoCloseable {
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.threadFactory, this.protocol,
-                    this.pirateExtension, this.prefetch));
+                    this.pirateExtension, this.prefetch), this.sharedContext);
         }
     }
 }

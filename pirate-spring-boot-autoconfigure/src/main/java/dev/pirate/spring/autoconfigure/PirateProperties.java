@@ -56,6 +56,13 @@ public class PirateProperties {
         private String bind = "tcp://*:5555";
 
         /**
+         * Whether the application's own workers and PirateClient reach the embedded broker over
+         * inproc://pirate-broker (same JVM, no TCP) when their endpoints are not set. Remote peers use
+         * the bind endpoint either way.
+         */
+        private boolean inProcess = true;
+
+        /**
          * Interval between the heartbeats the broker sends to its workers.
          */
         private Duration heartbeatInterval = Duration.ofMillis(2500);
@@ -219,6 +226,14 @@ public class PirateProperties {
 
         public void setMaxServices(int maxServices) {
             this.maxServices = maxServices;
+        }
+
+        public boolean isInProcess() {
+            return this.inProcess;
+        }
+
+        public void setInProcess(boolean inProcess) {
+            this.inProcess = inProcess;
         }
 
         public int getMaxWorkerCredit() {
