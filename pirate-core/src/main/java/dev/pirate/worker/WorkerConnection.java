@@ -353,7 +353,9 @@ final class WorkerConnection implements Runnable {
         }
         catch (Exception | LinkageError | AssertionError ex) {
             // Errors a handler can cause are reported like exceptions; the connection must survive them.
-            troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed", service, ex);
+            // The caller gets the failure; a validation error is routine, so its stack is for DEBUG.
+            troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed: {}", service, ex.toString());
+            logger.debug("Handler of '{}' failed", service, ex);
             reply = ErrorReply.body(service + ": " + ex);
             success = false;
         }

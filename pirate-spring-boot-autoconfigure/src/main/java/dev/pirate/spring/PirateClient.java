@@ -31,7 +31,11 @@ import dev.pirate.client.PirateUnknownServiceException;
  * <ul>
  * <li>{@link PirateTimeoutException}: no reply after every attempt;</li>
  * <li>{@link PirateUnknownServiceException}: the broker knows no worker for the service;</li>
- * <li>{@link PirateRemoteException}: the service's handler failed; the message is the handler's.</li>
+ * <li>{@link PirateRemoteException}: the service's handler failed; the message is the handler's;</li>
+ * <li>{@link dev.pirate.client.PirateRefusedException}: the broker refused the request and said why;</li>
+ * <li>{@link dev.pirate.client.PirateInvalidServiceException}: the service name is not a valid MDP name;</li>
+ * <li>{@link dev.pirate.client.PirateInFlightLimitException}: too many requests in flight;</li>
+ * <li>{@link dev.pirate.client.PirateException}: interrupted, or the client closed during the call.</li>
  * </ul>
  * Asynchronous variants complete their future with the same exceptions, never on the client's
  * I/O thread: on the clients' callback executor, which the auto-configuration sets to Boot's
