@@ -2,6 +2,7 @@ package dev.pirate.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -200,11 +201,14 @@ class GatewayTests {
     }
 
     @Test
-    void healthIsUp() throws Exception {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(json.readTree(response.body()).get("status").asString()).isEqualTo("UP");
+    void healthIsUpOnceEveryServiceHasRegistered() throws Exception {
+        // Health is OUT_OF_SERVICE (503) until each service's worker has registered once.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(json.readTree(response.body()).get("status").asString()).isEqualTo("UP");
+        });
     }
 
     private JsonNode assertProblem(HttpResponse<byte[]> response, int status) {
