@@ -47,7 +47,7 @@ public class MajordomoServiceDiscoverer {
     /**
      * Finds and validates every service.
      * @return the services, in bean registration order
-     * @throws IllegalStateException naming the bean if a service bean is not valid
+     * @throws MajordomoServiceDeclarationException naming the bean if a service bean is not valid
      */
     public List<MajordomoServiceDefinition> discover() {
         Map<String, String> beanByService = new LinkedHashMap<>();
@@ -60,12 +60,12 @@ public class MajordomoServiceDiscoverer {
             String service = annotation.service();
             checkServiceName(beanName, service);
             if (annotation.concurrency() < 1) {
-                throw invalid(beanName, "declares concurrency " + annotation.concurrency() + "; use 1 or more");
+                throw invalid(beanName, "declares concurrency " + annotation.concurrency(), "use 1 or more");
             }
             String previous = beanByService.putIfAbsent(service, beanName);
             if (previous != null) {
-                throw invalid(beanName, "serves '" + service + "', already served by bean '" + previous
-                        + "'; a service has one handler");
+                throw invalid(beanName, "serves '" + service + "', already served by bean '" + previous + "'",
+                        "a service has one handler: remove one bean, or give it another service name");
             }
             Object bean = this.beanFactory.getBean(beanName);
             definitions.add(new MajordomoServiceDefinition(beanName, service, annotation.concurrency(),
@@ -76,12 +76,12 @@ public class MajordomoServiceDiscoverer {
 
     private static void checkServiceName(String beanName, String service) {
         if (!Mdp.isValidServiceName(service)) {
-            throw invalid(beanName, "has an invalid service name '" + service
-                    + "'; use 1 to 255 printable ASCII characters without spaces");
+            throw invalid(beanName, "has an invalid service name '" + service + "'",
+                    "use 1 to 255 printable ASCII characters without spaces");
         }
         if (service.startsWith(Mdp.MMI_PREFIX)) {
-            throw invalid(beanName, "has service name '" + service + "'; the prefix '" + Mdp.MMI_PREFIX
-                    + "' is reserved for the broker");
+            throw invalid(beanName, "has service name '" + service + "'",
+                    "the prefix '" + Mdp.MMI_PREFIX + "' is reserved for the broker: choose another name");
         }
     }
 
@@ -94,7 +94,7 @@ public class MajordomoServiceDiscoverer {
             String implemented = (bean instanceof RequestHandler) ? "RequestHandler" : "ContextualRequestHandler";
             if (!methods.isEmpty()) {
                 throw invalid(beanName, "implements " + implemented + " and also declares @MajordomoHandler "
-                        + names(methods) + "; use one or the other");
+                        + names(methods), "use one or the other");
             }
             if (bean instanceof RequestHandler handler) {
                 return (body, context) -> handler.handle(body);
@@ -103,14 +103,14 @@ public class MajordomoServiceDiscoverer {
         }
         if (methods.size() != 1) {
             throw invalid(beanName, "declares " + methods.size() + " @MajordomoHandler methods"
-                    + (methods.isEmpty() ? "" : " " + names(methods))
-                    + "; declare exactly one, or implement dev.pirate.worker.RequestHandler");
+                    + (methods.isEmpty() ? "" : " " + names(methods)),
+                    "declare exactly one, or implement dev.pirate.worker.RequestHandler");
         }
         Method method = methods.iterator().next();
         checkParameters(beanName, method);
         if (method.getReturnType() == void.class) {
-            throw invalid(beanName, "@MajordomoHandler " + method.getName()
-                    + " returns void; return the reply body (byte[], String, List<byte[]> or a JSON type)");
+            throw invalid(beanName, "@MajordomoHandler " + method.getName() + " returns void",
+                    "return the reply body (byte[], String, List<byte[]> or a JSON type)");
         }
         return new MethodRequestHandler(bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
                 this.converter);
@@ -127,8 +127,8 @@ public class MajordomoServiceDiscoverer {
         int bodies = method.getParameterCount() - contexts;
         if (bodies > 1 || contexts > 1) {
             throw invalid(beanName, "@MajordomoHandler " + method.getName() + " takes " + method.getParameterCount()
-                    + " parameters (" + bodies + " for the request body, " + contexts + " RequestContext); take "
-                    + "at most one request body parameter and at most one dev.pirate.worker.RequestContext");
+                    + " parameters (" + bodies + " for the request body, " + contexts + " RequestContext)",
+                    "take at most one request body parameter and at most one dev.pirate.worker.RequestContext");
         }
     }
 
@@ -136,7 +136,7 @@ public class MajordomoServiceDiscoverer {
         return methods.stream().map(Method::getName).sorted().collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private static IllegalStateException invalid(String beanName, String problem) {
-        return new IllegalStateException("@MajordomoService bean '" + beanName + "' " + problem);
+    private static MajordomoServiceDeclarationException invalid(String beanName, String problem, String action) {
+        return new MajordomoServiceDeclarationException(beanName, problem, action);
     }
 }
