@@ -25,6 +25,7 @@ import org.springframework.test.annotation.DirtiesContext;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.support.Sockets;
+import dev.pirate.spring.test.EmbeddedPirateBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,8 +36,9 @@ import static org.awaitility.Awaitility.await;
  * through the gateway.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "pirate.broker.bind=tcp://127.0.0.1:*", "pirate.client.timeout=500ms",
+        properties = { "pirate.client.timeout=500ms",
                 "pirate.client.retries=1", "pirate.worker.shutdown-grace-period=1s" })
+@EmbeddedPirateBroker
 @DirtiesContext
 @Timeout(60)
 class ObservabilityTests {
