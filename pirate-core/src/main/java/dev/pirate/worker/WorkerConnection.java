@@ -334,7 +334,7 @@ final class WorkerConnection implements Runnable {
         byte[] px = this.protocol.pxFrame(frames);
         if (px != null) {
             context = RequestContext.received(service, PirateExtension.requestId(px), PirateExtension.deadlineMillis(px),
-                    receivedNanos);
+                    receivedNanos).withTraceContext(PirateExtension.traceContext(px));
             if (context.isExpired()) {
                 return skipExpired(frames, context);
             }
