@@ -119,7 +119,6 @@ class ObservabilityTests {
         assertThat(post("wordcount", "{}").statusCode()).as("handler fails").isEqualTo(502);
         assertThat(post("nosuch", "x").statusCode()).as("unknown service").isEqualTo(404);
         assertThat(post("delay", "2000").statusCode()).as("two 500 ms attempts, then timeout").isEqualTo(504);
-        sendInvalidMessageToTheBroker();
 
         // The delay worker is still busy with the first attempt; the retry carried the same request id,
         // so the broker joined it to that attempt instead of queueing a second copy (PX/1).
@@ -129,6 +128,8 @@ class ObservabilityTests {
             assertThat(during.value("pirate_broker_workers", "service", "delay", "state", "busy")).isEqualTo(1.0);
             assertThat(during.value("pirate_broker_retries_coalesced_total", "service", "delay")).isEqualTo(1.0);
         });
+        // After the check above, which has only until the delay handler's 2 s are up.
+        sendInvalidMessageToTheBroker();
 
         PrometheusText after = scrape();
         assertIncrease(before, after, 5, "pirate_client_requests_seconds_count", "service", "echo", "outcome",
