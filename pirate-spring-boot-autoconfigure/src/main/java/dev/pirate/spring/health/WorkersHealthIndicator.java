@@ -63,7 +63,7 @@ public class WorkersHealthIndicator implements HealthIndicator {
                 details.put("starting", true);
             }
             details.put("connected", registered);
-            details.put("connections", worker.concurrency());
+            details.put("connections", worker.connections());
             long lastHeard = worker.lastHeardMillis();
             details.put("lastHeartbeat", (lastHeard != 0) ? Instant.ofEpochMilli(lastHeard).toString() : "never");
             details.put("reconnects", worker.reconnects());

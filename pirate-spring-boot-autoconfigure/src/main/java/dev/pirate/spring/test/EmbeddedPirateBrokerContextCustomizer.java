@@ -13,6 +13,7 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.spring.autoconfigure.PirateConnectionDetails;
+import dev.pirate.spring.broker.InProcessContext;
 
 /**
  * Turns the embedded broker on, bound to a free loopback port, with a property source ahead of every
@@ -32,7 +33,8 @@ class EmbeddedPirateBrokerContextCustomizer implements ContextCustomizer {
                     Map.of("pirate.broker.enabled", "true", "pirate.broker.bind", "tcp://127.0.0.1:*")));
         if (context.getBeanFactory() instanceof BeanDefinitionRegistry registry) {
             RootBeanDefinition definition = new RootBeanDefinition(PirateConnectionDetails.class,
-                    () -> new EmbeddedBrokerConnectionDetails(context.getBeanProvider(MajordomoBroker.class)));
+                    () -> new EmbeddedBrokerConnectionDetails(context.getBeanProvider(MajordomoBroker.class),
+                            context.getBeanProvider(InProcessContext.class)));
             registry.registerBeanDefinition("embeddedPirateBrokerConnectionDetails", definition);
         }
     }

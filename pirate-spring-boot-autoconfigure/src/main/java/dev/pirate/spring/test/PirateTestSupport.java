@@ -67,7 +67,7 @@ public final class PirateTestSupport {
             if (worker.failure() != null) {
                 throw new IllegalStateException("The worker of '" + worker.service() + "' has stopped", worker.failure());
             }
-            if (worker.registeredCount() < worker.concurrency()) {
+            if (worker.registeredCount() < worker.connections()) {
                 waiting.add(worker.service());
             }
         }
