@@ -29,8 +29,7 @@ import dev.pirate.spring.observation.PirateWorkerObservationConvention;
  * class path, a handler's span is a child of its caller's. Pirate's own meters stay the only timers of
  * these calls.
  */
-@AutoConfiguration(before = PirateAutoConfiguration.class,
-        afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass(ObservationRegistry.class)
 @ConditionalOnBean(ObservationRegistry.class)
 public final class PirateObservationAutoConfiguration {
