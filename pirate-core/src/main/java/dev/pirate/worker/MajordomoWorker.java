@@ -537,8 +537,10 @@ public final class MajordomoWorker implements AutoCloseable {
          * {@code concurrency} handler threads and sends their replies: the shape for handlers that
          * wait (on a database, another service). Requests beyond the handlers wait in the worker, so
          * a slow one holds back those queued behind it; a prefetch equal to the concurrency avoids
-         * that. A broker without credit support gives such a connection one request at a time, and a
-         * warning says so.
+         * that. On {@link MajordomoWorker#stop(Duration) stop} the running requests are answered and
+         * the rest go back to the broker with DISCONNECT once they are (MDP/0.1 has no way to hand back
+         * one request), so a worker's queued requests run elsewhere, each once. A broker without credit
+         * support gives such a connection one request at a time, and a warning says so.
          * @param prefetch 1 to 65535
          * @return this builder
          */

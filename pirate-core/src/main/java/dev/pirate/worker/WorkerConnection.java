@@ -251,7 +251,7 @@ final class WorkerConnection implements Runnable {
         while (true) {
             if (stopping()) {
                 if (this.pooled) {
-                    answerRunningRequests();
+                    answerRunningRequests(frames);
                 }
                 // Before READY the broker does not know this worker: there is nobody to say goodbye to.
                 if (this.connected) {
@@ -497,14 +497,18 @@ final class WorkerConnection implements Runnable {
     }
 
     /**
-     * On stop: requests no handler has started are dropped (the broker gives them to another worker
-     * when this one says DISCONNECT); those running are awaited and answered. The worker's grace
-     * period bounds the wait.
+     * On stop: requests no handler has started are dropped, and so are those the broker sends
+     * meanwhile (it gives them all to another worker when this one says DISCONNECT); those running
+     * are awaited and answered. The worker's grace period bounds the wait.
      */
-    private void answerRunningRequests() {
+    private void answerRunningRequests(FrameBuffer frames) {
         this.pool.dropQueued();
         while (this.pool.unanswered() > 0) {
             awaitBrokerOrAnswer();
+            // Read, or the poller would return at once until the handlers finish.
+            while (frames.receiveNow(this.socket)) {
+                // Dropped: a request the broker sent now goes to another worker after DISCONNECT.
+            }
             sendAnswers();
             // Still alive for the broker, which would otherwise give the running requests to another worker.
             if (this.connected && System.nanoTime() - this.lastSentNanos >= this.heartbeatNanos) {

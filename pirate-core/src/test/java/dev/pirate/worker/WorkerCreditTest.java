@@ -222,4 +222,47 @@ class WorkerCreditTest {
         assertThat(mostAtOnce.get()).isEqualTo(4);
         assertThat(broker.snapshot().workers()).as("one connection").isEqualTo(1);
     }
+
+    /**
+     * Stop with two requests running and two queued: the running ones are answered, the queued ones
+     * go back to the broker with DISCONNECT (after the running ones end: MDP has no way to hand back
+     * one request) and on to another worker; each runs once.
+     */
+    @Test
+    void stoppingACreditedWorkerAnswersWhatItRunsAndHandsTheRestBackToTheBroker() throws Exception {
+        MajordomoBroker broker = MajordomoBroker.builder().bind("tcp://127.0.0.1:*").build();
+        this.resources.track(broker::close);
+        broker.start();
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+        MajordomoWorker stopping = start(MajordomoWorker.builder(broker.connectEndpoint(), "handover", (body) -> {
+            executions.computeIfAbsent(text(body.get(0)), (k) -> new AtomicInteger()).incrementAndGet();
+            bothRunning.countDown();
+            release.await(20, TimeUnit.SECONDS);
+            return body;
+        }).concurrency(2).prefetch(4));
+        await().atMost(Duration.ofSeconds(20)).until(() -> broker.snapshot().workers() == 1);
+        try (MajordomoClient client = MajordomoClient.builder(broker.connectEndpoint()).timeout(Duration.ofSeconds(30))
+                .retries(0).build()) {
+            List<CompletableFuture<List<byte[]>>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(client.requestAsync("handover", List.of(bytes("h" + i))));
+            }
+            assertThat(bothRunning.await(20, TimeUnit.SECONDS)).as("two requests running, two queued").isTrue();
+            CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> stopping.stop(Duration.ofSeconds(20)));
+            start(MajordomoWorker.builder(broker.connectEndpoint(), "handover", (body) -> {
+                executions.computeIfAbsent(text(body.get(0)), (k) -> new AtomicInteger()).incrementAndGet();
+                return body;
+            }));
+            await().atMost(Duration.ofSeconds(20)).until(() -> broker.snapshot().workers() == 2);
+            release.countDown();
+            assertThat(stopped.get(30, TimeUnit.SECONDS)).as("stopped within its grace period").isTrue();
+            for (int i = 0; i < 4; i++) {
+                assertThat(text(calls.get(i).get(30, TimeUnit.SECONDS).get(0))).isEqualTo("h" + i);
+            }
+        }
+        assertThat(executions).hasSize(4);
+        assertThat(executions.values()).allSatisfy((count) -> assertThat(count.get()).isOne());
+    }
 }
