@@ -1,0 +1,41 @@
+package dev.pirate.benchmarks.rabbitmq;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+/**
+ * Connects to the private RabbitMQ node the benchmark starts: the default {@code guest} user, which
+ * RabbitMQ accepts from loopback only, and no automatic recovery, so that a lost connection fails
+ * the run instead of being hidden in its figures.
+ */
+final class Broker {
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    private Broker() {
+    }
+
+    /**
+     * Opens a connection.
+     * @param host the broker's host
+     * @param port its AMQP port
+     * @param name the connection's name, shown in the broker's logs
+     * @return the connection
+     * @throws IOException if the broker cannot be reached or refuses the connection
+     * @throws TimeoutException if the handshake takes too long
+     */
+    static Connection connect(String host, int port, String name) throws IOException, TimeoutException {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername("guest");
+        factory.setPassword("guest");
+        factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.setTopologyRecoveryEnabled(false);
+        return factory.newConnection(name);
+    }
+}
