@@ -156,7 +156,7 @@ parse_setup() {
 setup_label() {
     parse_setup "$1"
     if [[ -n "$prefetch" ]]; then
-        echo "$processes × prefetch $prefetch ($connections threads)"
+        echo "$processes × prefetch $prefetch, $connections threads"
     else
         echo "$processes × $connections"
     fi
@@ -165,7 +165,7 @@ setup_label() {
 # Worker credit (issue 12) is `pirate worker --prefetch N`; a CLI built before it has no such option.
 credit_note=""
 if ! pirate worker --help 2>&1 | grep -q -- '--prefetch'; then
-    credit_note="this pirate CLI's worker has no --prefetch (worker credit not built yet)"
+    credit_note="this pirate CLI's worker has no --prefetch: worker credit not built yet"
     echo "Worker credit rows skipped: $credit_note" >&2
     kept=()
     for setup in "${setups[@]}"; do
@@ -353,7 +353,7 @@ echo
 echo "Echo service, medians of $runs runs of ${seconds}s each (after $warmup warm-up requests; each new"
 echo "broker and its workers first get ${warm}s of unmeasured load)."
 echo "Workers: processes × connections per process (\`pirate worker --concurrency N\`), each connection one"
-echo "request at a time; or processes × prefetch N (H threads): worker credit, one connection per process"
+echo "request at a time; or processes × prefetch N, H threads: worker credit, one connection per process"
 echo "taking up to N requests at once, handled by H threads (\`pirate worker --prefetch N --concurrency H\`)."
 echo "Clients: *threads* = C threads of synchronous Lazy Pirate calls (\`pirate bench\`); *pipelined* = one"
 echo "socket keeping C requests in flight (\`pirate bench --pipeline\`), the ceiling's own client shape."
@@ -424,8 +424,8 @@ echo "--pipeline\`; for RabbitMQ one channel with direct reply-to, \`RabbitRpcBe
 echo "Medians of $runs runs of ${seconds}s each; every broker and its workers first get ${warm}s of unmeasured load."
 echo "*raw hop*: plain JeroMQ DEALER→ROUTER echo in one process, no broker (the ceiling above)."
 parse_setup "$credit_setup"
-echo "*credit*: Pirate broker, $(setup_label "$credit_setup") per worker process: one connection each, taking up"
-echo "to $prefetch requests at once (\`pirate worker --prefetch $prefetch --concurrency $connections\`)."
+echo "*credit*: Pirate broker, $processes worker processes with one connection each, taking up to $prefetch requests"
+echo "at once, handled by $connections threads (\`pirate worker --prefetch $prefetch --concurrency $connections\`)."
 echo "*one at a time*: Pirate broker, $(setup_label "$one_at_a_time_setup") worker connections, each holding one request (MDP/0.1)."
 echo "*RabbitMQ*: RabbitMQ ${rabbitmq_version:-(not run)} RPC echo as its tutorial builds it, $rabbitmq_servers server processes"
 echo "each consuming with prefetch $rabbitmq_prefetch and manual acks, on a private node on loopback."
