@@ -186,41 +186,179 @@ median() {
     printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# measure KEY COMMAND ARGS...: runs `COMMAND ARGS` (pirate or rabbit_bench) $runs times and stores
-# the medians of throughput, p50 and p99 in the associative arrays tput, p50 and p99 under KEY.
-declare -A tput p50 p99 failures
-measure() {
-    local key=$1 json status
+# measure_once KEY COMMAND ARGS...: one run of `COMMAND ARGS` (pirate or rabbit_bench); its figures
+# join KEY's samples and its failed requests KEY's count in failures.
+declare -A tput p50 p99 failures samples_tput samples_p50 samples_p99
+measure_once() {
+    local key=$1 json status=0
     shift
-    local t=() a=() b=()
-    failures[$key]=0
-    for ((run = 1; run <= runs; run++)); do
-        status=0
-        "$@" --duration "${seconds}s" --warmup "$warmup" > "$work/run.out" 2> "$work/run.err" || status=$?
-        json=$(tail -n 1 "$work/run.out")
-        if [[ "$json" != \{* ]]; then
-            echo "  $key: run $run failed (exit $status):" >&2
-            cat "$work/run.err" >&2
-            return 1
-        fi
-        if ((status != 0)); then
-            failures[$key]=$((failures[$key] + $(field "$json" failed)))
-        fi
-        t+=("$(field "$json" throughput)")
-        a+=("$(field "$json" p50_us)")
-        b+=("$(field "$json" p99_us)")
-    done
-    tput[$key]=$(median "${t[@]}")
-    p50[$key]=$(median "${a[@]}")
-    p99[$key]=$(median "${b[@]}")
+    : "${failures[$key]:=0}"
+    "$@" --duration "${seconds}s" --warmup "$warmup" > "$work/run.out" 2> "$work/run.err" || status=$?
+    json=$(tail -n 1 "$work/run.out")
+    if [[ "$json" != \{* ]]; then
+        echo "  $key: a run failed (exit $status):" >&2
+        cat "$work/run.err" >&2
+        return 1
+    fi
+    if ((status != 0)); then
+        failures[$key]=$((failures[$key] + $(field "$json" failed)))
+    fi
+    samples_tput[$key]+="$(field "$json" throughput) "
+    samples_p50[$key]+="$(field "$json" p50_us) "
+    samples_p99[$key]+="$(field "$json" p99_us) "
+}
+
+# take_medians KEY: stores the medians of KEY's samples in the associative arrays tput, p50 and p99.
+take_medians() {
+    local key=$1
+    # Unquoted on purpose: the samples are space-separated numbers.
+    # shellcheck disable=SC2086
+    tput[$key]=$(median ${samples_tput[$key]})
+    # shellcheck disable=SC2086
+    p50[$key]=$(median ${samples_p50[$key]})
+    # shellcheck disable=SC2086
+    p99[$key]=$(median ${samples_p99[$key]})
     printf '  %-22s %10.0f req/s  p50 %8.1f us  p99 %8.1f us\n' "$key" "${tput[$key]}" "${p50[$key]}" \
         "${p99[$key]}" >&2
 }
 
+# measure KEY COMMAND ARGS...: $runs runs of `COMMAND ARGS` in a row, then their medians.
+measure() {
+    local run
+    for ((run = 1; run <= runs; run++)); do
+        measure_once "$@" || return 1
+    done
+    take_medians "$1"
+}
+
+# start_setup NAME SETUP: starts a broker and the setup's worker processes, and sets endpoint to the
+# broker's. Fast heartbeats: a connection whose handshake stalls (a JeroMQ 0.6.0 race) is replaced
+# in under a second instead of 7.5 s.
+start_setup() {
+    local name=$1 p options
+    parse_setup "$2"
+    options=(--concurrency "$connections")
+    if [[ -n "$prefetch" ]]; then
+        options=(--prefetch "$prefetch" --concurrency "$connections")
+    fi
+    start "$name-broker" broker --bind 'tcp://127.0.0.1:*' --heartbeat 250ms
+    endpoint=$(await_line "$name-broker" "broker listening on ")
+    for ((p = 1; p <= processes; p++)); do
+        start "$name-worker$p" worker --connect "$endpoint" --service echo "${options[@]}" --heartbeat 250ms
+        await_line "$name-worker$p" "worker ready" > /dev/null
+    done
+}
+
+# warm_up ENDPOINT: fresh broker and worker JVMs run at half speed or less until the JIT has compiled
+# their loops (measured: 3.5k requests/s fresh, 6.6k to 9k two minutes later), and each bench run's
+# own warm-up only warms the client. Unmeasured load first, which also lets every connection register.
+warm_up() {
+    pirate bench --connect "$1" --service echo --concurrency 100 --duration "${warm}s" --warmup 0 \
+        > /dev/null 2> "$work/warm.err" || { cat "$work/warm.err" >&2; exit 1; }
+}
+
+# ---- The headline (issue 12): 2 worker processes, 100 in flight, 16 B, one pipelining client ----
+# The raw JeroMQ hop, Pirate with worker credit, Pirate one request at a time per connection, and
+# what a Spring user would pick instead: a RabbitMQ RPC echo as RabbitMQ's RPC tutorial builds it
+# (consumers with a prefetch, replies through direct reply-to), as many server processes as Pirate
+# has worker processes. All of them run side by side and are measured in interleaved rounds, each
+# round in a different order, so that a change in the machine's load reaches every row alike; their
+# ratios are the issue's targets. The tables below reuse these figures for the same keys.
+credit_key="$credit_setup/16/100/pipe"
+one_at_a_time_key="$one_at_a_time_setup/16/100/pipe"
+rabbitmq_key=rabbitmq/16/100
+rabbitmq_servers=2
+rabbitmq_prefetch=500
+rabbitmq_note=""
+rabbitmq_version=""
+headline_keys=(raw/16/100 "$one_at_a_time_key")
+echo "Headline: 2 worker processes, 100 in flight, 16 B; ${runs} interleaved rounds of ${seconds}s each" >&2
+start_setup one "$one_at_a_time_setup"
+one_endpoint=$endpoint
+warm_up "$one_endpoint"
+if [[ -z "$credit_note" ]]; then
+    start_setup credit "$credit_setup"
+    credit_endpoint=$endpoint
+    warm_up "$credit_endpoint"
+    headline_keys+=("$credit_key")
+fi
+if ! $rabbitmq; then
+    rabbitmq_note="skipped (--no-rabbitmq)"
+elif ! rabbitmq_start; then
+    rabbitmq_note="skipped: $rabbitmq_error"
+else
+    rabbitmq_version=$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null || echo "version unknown")
+    echo "RabbitMQ $rabbitmq_version: private node on 127.0.0.1:$rabbitmq_port, $rabbitmq_servers echo server processes x prefetch $rabbitmq_prefetch" >&2
+    for ((p = 1; p <= rabbitmq_servers; p++)); do
+        start_class "rabbit$p" "$rabbit_server_main" --port "$rabbitmq_port" --prefetch "$rabbitmq_prefetch"
+        if ! await_line "rabbit$p" "rabbitmq echo server ready" > /dev/null; then
+            rabbitmq_note="skipped: echo server $p did not start"
+            break
+        fi
+    done
+    # The same unmeasured load as each Pirate broker gets: it warms the echo servers' JIT.
+    if [[ -z "$rabbitmq_note" ]] && ! rabbit_bench --port "$rabbitmq_port" --concurrency 100 --duration "${warm}s" \
+            --warmup 0 > /dev/null 2> "$work/warm.err"; then
+        cat "$work/warm.err" >&2
+        rabbitmq_note="skipped: its warm-up failed"
+    fi
+    if [[ -z "$rabbitmq_note" ]]; then
+        headline_keys+=("$rabbitmq_key")
+    fi
+fi
+
+# headline_once KEY: one run of a headline row.
+headline_once() {
+    case "$1" in
+        raw/16/100)
+            measure_once "$1" pirate bench-raw --pattern dealer --size 16 --concurrency 100 ;;
+        "$one_at_a_time_key")
+            measure_once "$1" pirate bench --pipeline --connect "$one_endpoint" --service echo --size 16 --concurrency 100 ;;
+        "$credit_key")
+            measure_once "$1" pirate bench --pipeline --connect "$credit_endpoint" --service echo --size 16 --concurrency 100 ;;
+        "$rabbitmq_key")
+            measure_once "$1" rabbit_bench --port "$rabbitmq_port" --size 16 --concurrency 100 ;;
+    esac
+}
+
+for ((round = 0; round < runs; round++)); do
+    count=${#headline_keys[@]}
+    for ((i = 0; i < count; i++)); do
+        key=${headline_keys[(i + round) % count]}
+        if headline_once "$key"; then
+            continue
+        fi
+        if [[ "$key" != "$rabbitmq_key" ]]; then
+            exit 1
+        fi
+        # RabbitMQ is the comparison, not the subject: without it the rest still runs.
+        rabbitmq_note="skipped: a run failed"
+    done
+    if [[ -n "$rabbitmq_note" ]]; then
+        kept=()
+        for key in "${headline_keys[@]}"; do
+            if [[ "$key" != "$rabbitmq_key" ]]; then
+                kept+=("$key")
+            fi
+        done
+        headline_keys=("${kept[@]}")
+    fi
+done
+for key in "${headline_keys[@]}"; do
+    take_medians "$key"
+done
+stop_all
+rabbitmq_stop
+if [[ -n "$rabbitmq_note" ]]; then
+    echo "RabbitMQ RPC echo $rabbitmq_note" >&2
+fi
+
 echo "Ceilings: plain JeroMQ in one process, ${runs} runs of ${seconds}s each" >&2
 for size in "${sizes[@]}"; do
     for inflight in "${inflights[@]}"; do
-        measure "raw/$size/$inflight" pirate bench-raw --pattern dealer --size "$size" --concurrency "$inflight"
+        if [[ -z "${tput[raw/$size/$inflight]:-}" ]]; then
+            measure "raw/$size/$inflight" pirate bench-raw --pattern dealer --size "$size" --concurrency "$inflight"
+        fi
     done
     measure "req/$size" pirate bench-raw --pattern req --size "$size" --concurrency 1
     measure "proxy/$size" pirate bench-raw --pattern proxy --size "$size" --concurrency 1
@@ -239,30 +377,18 @@ for setup in "${setups[@]}"; do
     parse_setup "$setup"
     if [[ -n "$prefetch" ]]; then
         echo "Broker with $processes worker process(es) x 1 connection with credit $prefetch, $connections handler threads" >&2
-        worker_options=(--prefetch "$prefetch" --concurrency "$connections")
     else
         echo "Broker with $processes worker process(es) x $connections connection(s)" >&2
-        worker_options=(--concurrency "$connections")
     fi
-    # Fast heartbeats: a connection whose handshake stalls (a JeroMQ 0.6.0 race) is replaced in
-    # under a second instead of 7.5 s.
-    start broker broker --bind 'tcp://127.0.0.1:*' --heartbeat 250ms
-    endpoint=$(await_line broker "broker listening on ")
-    for ((p = 1; p <= processes; p++)); do
-        start "worker$p" worker --connect "$endpoint" --service echo "${worker_options[@]}" --heartbeat 250ms
-        await_line "worker$p" "worker ready" > /dev/null
-    done
-    # Fresh broker and worker JVMs run at half speed or less until the JIT has compiled their loops
-    # (measured: 3.5k requests/s fresh, 6.6k to 9k two minutes later), and each bench run's own
-    # warm-up only warms the client. Unmeasured load first, which also lets every connection register.
-    pirate bench --connect "$endpoint" --service echo --concurrency 100 --duration "${warm}s" --warmup 0 \
-        > /dev/null 2> "$work/warm.err" || { cat "$work/warm.err" >&2; exit 1; }
+    start_setup "$setup" "$setup"
+    warm_up "$endpoint"
     for size in "${sizes[@]}"; do
         for inflight in "${inflights[@]}"; do
             measure "$setup/$size/$inflight" pirate bench --connect "$endpoint" --service echo --size "$size" \
                 --concurrency "$inflight"
-            # The ceiling's client shape: one socket pipelining every request in flight.
-            if ((inflight > 1)); then
+            # The ceiling's client shape: one socket pipelining every request in flight (unless the
+            # headline measured it already).
+            if ((inflight > 1)) && [[ -z "${tput[$setup/$size/$inflight/pipe]:-}" ]]; then
                 measure "$setup/$size/$inflight/pipe" pirate bench --pipeline --connect "$endpoint" --service echo \
                     --size "$size" --concurrency "$inflight"
             fi
@@ -270,45 +396,6 @@ for setup in "${setups[@]}"; do
     done
     stop_all
 done
-
-# What a Spring user would pick instead: a RabbitMQ RPC echo, as RabbitMQ's RPC tutorial builds it
-# (consumers with a prefetch, replies through direct reply-to), with as many server processes as the
-# headline has worker processes and the same client shape as `pirate bench --pipeline`.
-rabbitmq_key=rabbitmq/16/100
-rabbitmq_servers=2
-rabbitmq_prefetch=500
-rabbitmq_note=""
-rabbitmq_version=""
-if ! $rabbitmq; then
-    rabbitmq_note="skipped (--no-rabbitmq)"
-elif ! rabbitmq_start; then
-    rabbitmq_note="skipped: $rabbitmq_error"
-else
-    rabbitmq_version=$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null || echo "version unknown")
-    echo "RabbitMQ $rabbitmq_version RPC echo: $rabbitmq_servers server processes x prefetch $rabbitmq_prefetch, private node on 127.0.0.1:$rabbitmq_port" >&2
-    for ((p = 1; p <= rabbitmq_servers; p++)); do
-        start_class "rabbit$p" "$rabbit_server_main" --port "$rabbitmq_port" --prefetch "$rabbitmq_prefetch"
-        if ! await_line "rabbit$p" "rabbitmq echo server ready" > /dev/null; then
-            rabbitmq_note="skipped: echo server $p did not start"
-            break
-        fi
-    done
-    # The same unmeasured load as each Pirate broker gets: it warms the echo servers' JIT.
-    if [[ -z "$rabbitmq_note" ]] && ! rabbit_bench --port "$rabbitmq_port" --concurrency 100 --duration "${warm}s" \
-            --warmup 0 > /dev/null 2> "$work/warm.err"; then
-        cat "$work/warm.err" >&2
-        rabbitmq_note="skipped: its warm-up failed"
-    fi
-    if [[ -z "$rabbitmq_note" ]] && ! measure "$rabbitmq_key" rabbit_bench --port "$rabbitmq_port" --size 16 \
-            --concurrency 100; then
-        rabbitmq_note="skipped: its measurement failed"
-    fi
-    stop_all
-    rabbitmq_stop
-fi
-if [[ -n "$rabbitmq_note" ]]; then
-    echo "RabbitMQ RPC echo $rabbitmq_note" >&2
-fi
 
 # ---- Issue 12, part 2: the embedded broker's in-process path (left for its implementation) ----
 # Measure here, in one JVM and in the same run: PirateClient -> embedded broker -> a local
@@ -421,7 +508,9 @@ echo "## Worker credit vs one request at a time vs RabbitMQ: 2 worker processes,
 echo
 echo "Every row has the same client shape: one connection keeping 100 requests in flight (\`pirate bench"
 echo "--pipeline\`; for RabbitMQ one channel with direct reply-to, \`RabbitRpcBench\` from the benchmarks jar)."
-echo "Medians of $runs runs of ${seconds}s each; every broker and its workers first get ${warm}s of unmeasured load."
+echo "All four ran side by side and were measured in $runs interleaved rounds of ${seconds}s each, every round in"
+echo "another order (medians shown; the same figures appear in the tables above for the same rows). Every"
+echo "broker and its workers first got ${warm}s of unmeasured load."
 echo "*raw hop*: plain JeroMQ DEALER→ROUTER echo in one process, no broker (the ceiling above)."
 parse_setup "$credit_setup"
 echo "*credit*: Pirate broker, $processes worker processes with one connection each, taking up to $prefetch requests"
@@ -443,8 +532,6 @@ headline_row() {
     printf '| %s | %.0f%s | %.0f / %.0f | %s |\n' "$label" "${tput[$key]}" "$failed" "${p50[$key]}" "${p99[$key]}" \
         "$(ratio "${tput[$key]}" "${tput[raw/16/100]}")"
 }
-credit_key="$credit_setup/16/100/pipe"
-one_at_a_time_key="$one_at_a_time_setup/16/100/pipe"
 echo "| setup | req/s | p50 / p99 µs | ÷ raw hop |"
 echo "|---|---|---|---|"
 headline_row "raw hop (plain JeroMQ)" "raw/16/100" ""
