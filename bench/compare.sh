@@ -218,8 +218,8 @@ take_medians() {
     p50[$key]=$(median ${samples_p50[$key]})
     # shellcheck disable=SC2086
     p99[$key]=$(median ${samples_p99[$key]})
-    printf '  %-22s %10.0f req/s  p50 %8.1f us  p99 %8.1f us\n' "$key" "${tput[$key]}" "${p50[$key]}" \
-        "${p99[$key]}" >&2
+    printf '  %-22s %10.0f req/s  p50 %8.1f us  p99 %8.1f us  (req/s by run: %s)\n' "$key" "${tput[$key]}" \
+        "${p50[$key]}" "${p99[$key]}" "$(printf '%.0f ' ${samples_tput[$key]})" >&2
 }
 
 # measure KEY COMMAND ARGS...: $runs runs of `COMMAND ARGS` in a row, then their medians.
