@@ -5,6 +5,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
 
 /**
  * Connects to the private RabbitMQ node the benchmark starts: the default {@code guest} user, which
@@ -14,6 +15,8 @@ import com.rabbitmq.client.ConnectionFactory;
 final class Broker {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    private static final int CLOSE_TIMEOUT_MILLIS = 5_000;
 
     private Broker() {
     }
@@ -36,6 +39,29 @@ final class Broker {
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
-        return factory.newConnection(name);
+        Connection connection = factory.newConnection(name);
+        // A broker on a memory or disk alarm stops reading from publishers: say so, or a stalled run
+        // would look like a slow one.
+        connection.addBlockedListener(
+                (reason) -> System.err.println(name + ": the broker blocks publishing: " + reason),
+                () -> System.err.println(name + ": the broker unblocked publishing"));
+        return connection;
+    }
+
+    /**
+     * Closes a connection, waiting a bounded time for the broker's answer; a connection already
+     * closed (or aborted) is left as it is.
+     * @param connection the connection
+     * @throws IOException if closing fails
+     */
+    static void close(Connection connection) throws IOException {
+        try {
+            if (connection.isOpen()) {
+                connection.close(CLOSE_TIMEOUT_MILLIS);
+            }
+        }
+        catch (ShutdownSignalException ex) {
+            // Closed meanwhile: nothing left to close.
+        }
     }
 }

@@ -93,9 +93,7 @@ public final class RabbitEchoServer implements Callable<Integer> {
 
     private static void closeQuietly(Connection connection) {
         try {
-            if (connection.isOpen()) {
-                connection.close();
-            }
+            Broker.close(connection);
         }
         catch (IOException | RuntimeException ex) {
             // Stopping anyway: the broker drops the connection and requeues what it had not acknowledged.

@@ -99,8 +99,8 @@ public final class RabbitRpcBench implements Callable<Integer> {
         validate();
         PrintStream out = System.out;
         BenchReport report;
-        try (Connection connection = Broker.connect(this.host, this.port, "pirate-rabbit-rpc-bench");
-                RpcPipeline pipeline = new RpcPipeline(connection, this.queue, this.size, this.concurrency)) {
+        Connection connection = Broker.connect(this.host, this.port, "pirate-rabbit-rpc-bench");
+        try (RpcPipeline pipeline = new RpcPipeline(connection, this.queue, this.size, this.concurrency)) {
             if (this.warmup > 0) {
                 RpcPipeline.Outcome warm = pipeline.run(Phase.ofCount(this.warmup), null, this.timeout);
                 if (warm.failed() > 0) {
@@ -112,6 +112,9 @@ public final class RabbitRpcBench implements Callable<Integer> {
             Histogram latencies = new Histogram(SIGNIFICANT_DIGITS);
             RpcPipeline.Outcome measured = pipeline.run(Phase.ofDuration(this.duration), latencies, this.timeout);
             report = report(latencies, measured);
+        }
+        finally {
+            Broker.close(connection);
         }
         out.printf(Locale.ROOT, "rabbitmq rpc echo on %s:%d queue %s: %d in flight, %d B, %s after %d warm-up requests%n",
                 this.host, this.port, this.queue, this.concurrency, this.size, this.duration, this.warmup);

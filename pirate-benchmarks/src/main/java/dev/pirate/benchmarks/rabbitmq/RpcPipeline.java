@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.HdrHistogram.Histogram;
 
@@ -14,6 +15,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
 
 /**
  * Keeps C requests in flight to a RabbitMQ RPC echo on one channel, replies through direct
@@ -24,11 +26,18 @@ import com.rabbitmq.client.Envelope;
  * published at once from the channel's consumer thread, which is the one thread that publishes
  * once a phase has started. The first requests of a phase are published by the caller under the
  * same lock, so the channel is never used by two threads at once.
+ * <p>
+ * A broker that stops reading (RabbitMQ blocks publishers on a memory or disk alarm) would hold
+ * the consumer thread in a publish, and the lock with it, for good: if the caller cannot take the
+ * lock within the timeout, it aborts the connection, which fails that publish, and the requests
+ * still out count as failed.
  */
 final class RpcPipeline implements AutoCloseable {
 
     /** RabbitMQ's pseudo-queue for replies without a reply queue of one's own. */
     static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+    private final Connection connection;
 
     private final Channel channel;
 
@@ -39,9 +48,9 @@ final class RpcPipeline implements AutoCloseable {
     /** Per slot, built once: the correlation id and reply-to of every request in that slot. */
     private final AMQP.BasicProperties[] properties;
 
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
 
-    // Everything below is guarded by lock.
+    // Everything below is guarded by lock, and so is publishing on the channel.
 
     private final long[] started;
 
@@ -74,6 +83,7 @@ final class RpcPipeline implements AutoCloseable {
      * @throws IOException if the channel cannot be opened or the queue does not exist
      */
     RpcPipeline(Connection connection, String queue, int size, int concurrency) throws IOException {
+        this.connection = connection;
         this.channel = connection.createChannel();
         this.queue = queue;
         this.body = new byte[size];
@@ -105,11 +115,14 @@ final class RpcPipeline implements AutoCloseable {
      * @param timeout how long to wait for any reply
      * @return the phase's outcome
      * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if a previous phase lost requests, or a publish stays stuck even
+     *     after the connection was aborted
      */
     Outcome run(Phase requests, Histogram latencies, Duration timeout) throws InterruptedException {
         CountDownLatch finished;
         long start;
-        synchronized (this.lock) {
+        this.lock.lock();
+        try {
             if (this.broken) {
                 throw new IllegalStateException("A previous phase lost requests; the pipeline cannot be reused");
             }
@@ -131,16 +144,40 @@ final class RpcPipeline implements AutoCloseable {
             }
             finishIfIdle(start);
         }
+        finally {
+            this.lock.unlock();
+        }
         long timeoutNanos = timeout.toNanos();
         while (!finished.await(timeoutNanos, TimeUnit.NANOSECONDS)) {
-            synchronized (this.lock) {
+            lockOrAbort(timeoutNanos);
+            try {
                 if (this.outstanding > 0 && System.nanoTime() - this.lastReplyNanos >= timeoutNanos) {
                     abandon();
                 }
             }
+            finally {
+                this.lock.unlock();
+            }
         }
-        synchronized (this.lock) {
+        this.lock.lock();
+        try {
             return new Outcome(this.ok, this.failed, this.endNanos - start);
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Takes the lock; a publish that holds it for a whole timeout is failed by aborting the connection. */
+    private void lockOrAbort(long timeoutNanos) throws InterruptedException {
+        if (this.lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+            return;
+        }
+        System.err.println("RabbitRpcBench: a publish has been stuck for " + Duration.ofNanos(timeoutNanos)
+                + " (is the broker blocking publishers?); aborting the connection");
+        this.connection.abort((int) Math.min(Integer.MAX_VALUE, Duration.ofNanos(timeoutNanos).toMillis()));
+        if (!this.lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+            throw new IllegalStateException("A publish stays stuck after the connection was aborted");
         }
     }
 
@@ -179,7 +216,8 @@ final class RpcPipeline implements AutoCloseable {
 
     private void reply(String correlationId, int length) {
         long now = System.nanoTime();
-        synchronized (this.lock) {
+        this.lock.lock();
+        try {
             int slot = slotOf(correlationId);
             if (slot < 0 || !this.inFlight[slot]) {
                 // Not a request this phase has out (a late reply after a timeout): nothing to time.
@@ -204,6 +242,9 @@ final class RpcPipeline implements AutoCloseable {
                 this.outstanding--;
                 finishIfIdle(now);
             }
+        }
+        finally {
+            this.lock.unlock();
         }
     }
 
@@ -232,6 +273,9 @@ final class RpcPipeline implements AutoCloseable {
         }
         catch (TimeoutException ex) {
             throw new IOException("Closing the channel timed out", ex);
+        }
+        catch (ShutdownSignalException ex) {
+            // Closed meanwhile, with its connection: nothing left to close.
         }
     }
 
