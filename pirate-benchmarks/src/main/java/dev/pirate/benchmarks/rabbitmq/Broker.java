@@ -18,6 +18,9 @@ final class Broker {
 
     private static final int CLOSE_TIMEOUT_MILLIS = 5_000;
 
+    /** Bounds every channel-level exchange with the broker (declare, consume, close). */
+    private static final int RPC_TIMEOUT_MILLIS = 10_000;
+
     private Broker() {
     }
 
@@ -37,6 +40,7 @@ final class Broker {
         factory.setUsername("guest");
         factory.setPassword("guest");
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
+        factory.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         Connection connection = factory.newConnection(name);
@@ -49,19 +53,20 @@ final class Broker {
     }
 
     /**
-     * Closes a connection, waiting a bounded time for the broker's answer; a connection already
-     * closed (or aborted) is left as it is.
+     * Closes a connection, waiting a bounded time for the broker's answer (a broker that stopped
+     * reading never answers: the socket is closed anyway); a connection already closed or aborted is
+     * left as it is.
      * @param connection the connection
-     * @throws IOException if closing fails
      */
-    static void close(Connection connection) throws IOException {
-        try {
-            if (connection.isOpen()) {
-                connection.close(CLOSE_TIMEOUT_MILLIS);
-            }
+    static void close(Connection connection) {
+        if (!connection.isOpen()) {
+            return;
         }
-        catch (ShutdownSignalException ex) {
-            // Closed meanwhile: nothing left to close.
+        try {
+            connection.close(CLOSE_TIMEOUT_MILLIS);
+        }
+        catch (IOException | ShutdownSignalException ex) {
+            connection.abort(CLOSE_TIMEOUT_MILLIS);
         }
     }
 }

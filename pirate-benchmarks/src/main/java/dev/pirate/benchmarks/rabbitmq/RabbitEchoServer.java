@@ -70,7 +70,8 @@ public final class RabbitEchoServer implements Callable<Integer> {
         Connection connection = Broker.connect(this.host, this.port, "pirate-rabbit-echo-server");
         Thread shutdown = new Thread(() -> {
             stopped.countDown();
-            closeQuietly(connection);
+            // What the server had not acknowledged, the broker requeues.
+            Broker.close(connection);
         }, "rabbit-echo-server-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         AtomicBoolean lost = new AtomicBoolean();
@@ -89,15 +90,6 @@ public final class RabbitEchoServer implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return lost.get() ? 1 : 0;
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            Broker.close(connection);
-        }
-        catch (IOException | RuntimeException ex) {
-            // Stopping anyway: the broker drops the connection and requeues what it had not acknowledged.
-        }
     }
 
     /** Answers each request on the channel's consumer thread. */

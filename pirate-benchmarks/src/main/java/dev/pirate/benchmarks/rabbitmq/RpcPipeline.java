@@ -30,12 +30,16 @@ import com.rabbitmq.client.ShutdownSignalException;
  * A broker that stops reading (RabbitMQ blocks publishers on a memory or disk alarm) would hold
  * the consumer thread in a publish, and the lock with it, for good: if the caller cannot take the
  * lock within the timeout, it aborts the connection, which fails that publish, and the requests
- * still out count as failed.
+ * still out count as failed. A pipeline that lost requests aborts its connection when closed, as a
+ * broker that stopped reading would never answer a close: give each pipeline a connection of its own.
  */
 final class RpcPipeline implements AutoCloseable {
 
     /** RabbitMQ's pseudo-queue for replies without a reply queue of one's own. */
     static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+    /** How long an abort waits for the broker to confirm before it closes the socket anyway. */
+    private static final int ABORT_TIMEOUT_MILLIS = 1_000;
 
     private final Connection connection;
 
@@ -175,7 +179,7 @@ final class RpcPipeline implements AutoCloseable {
         }
         System.err.println("RabbitRpcBench: a publish has been stuck for " + Duration.ofNanos(timeoutNanos)
                 + " (is the broker blocking publishers?); aborting the connection");
-        this.connection.abort((int) Math.min(Integer.MAX_VALUE, Duration.ofNanos(timeoutNanos).toMillis()));
+        this.connection.abort(ABORT_TIMEOUT_MILLIS);
         if (!this.lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
             throw new IllegalStateException("A publish stays stuck after the connection was aborted");
         }
@@ -264,8 +268,23 @@ final class RpcPipeline implements AutoCloseable {
         return (slot < this.started.length) ? slot : -1;
     }
 
+    /**
+     * Closes the channel; if a phase lost requests, aborts the whole connection instead, with a
+     * bounded wait.
+     * @throws IOException if closing the channel fails
+     */
     @Override
     public void close() throws IOException {
+        this.lock.lock();
+        try {
+            if (this.broken) {
+                this.connection.abort(ABORT_TIMEOUT_MILLIS);
+                return;
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
         try {
             if (this.channel.isOpen()) {
                 this.channel.close();
