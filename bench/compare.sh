@@ -10,7 +10,8 @@
 # Options: --quick, --runs N (runs per configuration, median taken; default 3),
 #          --seconds S (measured seconds per run; default 2, quick 1),
 #          --warm S (unmeasured load on each new broker and its workers; default 15, quick 5),
-#          --no-rabbitmq (skip the RabbitMQ RPC echo).
+#          --no-rabbitmq (skip the RabbitMQ RPC echo),
+#          --control (the headline also measures a second, identical one-at-a-time broker: A/A noise).
 # Environment: JAVA (default java), JAVA_OPTS (extra JVM options for every process).
 #
 # The RabbitMQ echo runs on a private node of Debian's rabbitmq-server (scripts/install-rabbitmq.sh
@@ -30,6 +31,7 @@ START_DEADLINE_SECONDS=30
 quick=false
 runs=3
 rabbitmq=true
+control=false
 seconds=""
 warm=""
 while [[ $# -gt 0 ]]; do
@@ -39,7 +41,8 @@ while [[ $# -gt 0 ]]; do
         --seconds) seconds=$2; shift ;;
         --warm) warm=$2; shift ;;
         --no-rabbitmq) rabbitmq=false ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --control) control=true ;;
+        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -276,6 +279,14 @@ echo "Headline: 2 worker processes, 100 in flight, 16 B; ${runs} interleaved rou
 start_setup one "$one_at_a_time_setup"
 one_endpoint=$endpoint
 warm_up "$one_endpoint"
+# A/A: two identical setups measured in the same rounds differ by the noise of this machine only.
+control_key="$one_at_a_time_setup/16/100/pipe/control"
+if $control; then
+    start_setup control "$one_at_a_time_setup"
+    control_endpoint=$endpoint
+    warm_up "$control_endpoint"
+    headline_keys+=("$control_key")
+fi
 if [[ -z "$credit_note" ]]; then
     start_setup credit "$credit_setup"
     credit_endpoint=$endpoint
@@ -314,6 +325,8 @@ headline_once() {
             measure_once "$1" pirate bench-raw --pattern dealer --size 16 --concurrency 100 ;;
         "$one_at_a_time_key")
             measure_once "$1" pirate bench --pipeline --connect "$one_endpoint" --service echo --size 16 --concurrency 100 ;;
+        "$control_key")
+            measure_once "$1" pirate bench --pipeline --connect "$control_endpoint" --service echo --size 16 --concurrency 100 ;;
         "$credit_key")
             measure_once "$1" pirate bench --pipeline --connect "$credit_endpoint" --service echo --size 16 --concurrency 100 ;;
         "$rabbitmq_key")
@@ -508,7 +521,7 @@ echo "## Worker credit vs one request at a time vs RabbitMQ: 2 worker processes,
 echo
 echo "Every row has the same client shape: one connection keeping 100 requests in flight (\`pirate bench"
 echo "--pipeline\`; for RabbitMQ one channel with direct reply-to, \`RabbitRpcBench\` from the benchmarks jar)."
-echo "All four ran side by side and were measured in $runs interleaved rounds of ${seconds}s each, every round in"
+echo "The rows ran side by side and were measured in $runs interleaved rounds of ${seconds}s each, every round in"
 echo "another order (medians shown; the same figures appear in the tables above for the same rows). Every"
 echo "broker and its workers first got ${warm}s of unmeasured load."
 echo "*raw hop*: plain JeroMQ DEALER→ROUTER echo in one process, no broker (the ceiling above)."
@@ -538,10 +551,18 @@ headline_row "raw hop (plain JeroMQ)" "raw/16/100" ""
 headline_row "Pirate, credit ($(setup_label "$credit_setup"))" "$credit_key" "$credit_note"
 headline_row "Pirate, one at a time ($(setup_label "$one_at_a_time_setup"))" "$one_at_a_time_key" ""
 headline_row "RabbitMQ RPC echo ($rabbitmq_servers × prefetch $rabbitmq_prefetch)" "$rabbitmq_key" "${rabbitmq_note#skipped: }"
+if $control; then
+    headline_row "A/A: a second, identical one at a time ($(setup_label "$one_at_a_time_setup"))" "$control_key" ""
+fi
 echo
 echo "credit ÷ one at a time: $(ratio "${tput[$credit_key]:-}" "${tput[$one_at_a_time_key]:-}");" \
     "credit ÷ RabbitMQ: $(ratio "${tput[$credit_key]:-}" "${tput[$rabbitmq_key]:-}");" \
     "one at a time ÷ RabbitMQ: $(ratio "${tput[$one_at_a_time_key]:-}" "${tput[$rabbitmq_key]:-}")."
+if $control; then
+    echo
+    echo "A/A (second one at a time ÷ first): $(ratio "${tput[$control_key]:-}" "${tput[$one_at_a_time_key]:-}"):" \
+        "how far two identical setups measured in the same rounds came apart in this run."
+fi
 echo
 echo "## Spring path (in-process): PirateClient + @MajordomoService vs pirate-core"
 echo
