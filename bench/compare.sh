@@ -51,8 +51,11 @@ done
 # A setup is PxC: P worker processes, each with C connections that take one request at a time
 # (`pirate worker --concurrency C`); or PxHpN: P worker processes with worker credit, one connection
 # each taking up to N requests at once, handled by H threads (`--prefetch N --concurrency H`).
-# The headline compares the credit setup with the one-at-a-time setup of as many processes.
-credit_setup=2x4p100
+# The headline compares the credit setup with the one-at-a-time setup of as many processes. The echo
+# handler is short, so the headline's credit setup runs it on the connection's own thread (H = 1, no
+# hand-off); the full run also measures the handler-pool shape (H = 4) that handlers which wait want.
+credit_setup=2x1p100
+pool_setup=2x4p100
 one_at_a_time_setup=2x4
 if $quick; then
     sizes=(16)
@@ -63,7 +66,7 @@ if $quick; then
 else
     sizes=(16 1024)
     inflights=(1 10 100)
-    setups=(1x1 1x2 1x4 "$one_at_a_time_setup" "$credit_setup")
+    setups=(1x1 1x2 1x4 "$one_at_a_time_setup" "$credit_setup" "$pool_setup")
     seconds=${seconds:-2}
     warm=${warm:-15}
 fi
@@ -410,11 +413,30 @@ for setup in "${setups[@]}"; do
     stop_all
 done
 
-# ---- Issue 12, part 2: the embedded broker's in-process path (left for its implementation) ----
-# Measure here, in one JVM and in the same run: PirateClient -> embedded broker -> a local
-# @MajordomoService, synchronous (1 in flight, 16 B), over inproc:// and over TCP loopback; store the
-# medians as p50/p99/tput[embedded-inproc/16/1] and [embedded-tcp/16/1]. The issue 12 target table
-# at the end reads them (target: inproc p50 at most half the TCP p50) and says "not measured" until then.
+# The embedded broker's in-process path: PirateClient -> embedded broker -> a local @MajordomoService,
+# synchronous, 16 B, over inproc:// (pirate.broker.in-process=true) and over TCP loopback (false), two
+# contexts side by side in one JVM measured in alternating rounds (EmbeddedPathBenchmark).
+embedded_calls=20000
+$quick && embedded_calls=5000
+echo "Embedded broker: in-process against TCP loopback in one JVM, ${runs} alternating rounds of ${embedded_calls} calls" >&2
+if "$JAVA" "${JAVA_ARGS[@]}" -cp "$spring_jar" dev.pirate.benchmarks.springpath.EmbeddedPathBenchmark "$runs" \
+        "$embedded_calls" > "$work/embedded.out" 2> "$work/embedded.err"; then
+    while IFS= read -r json; do
+        [[ "$json" == '{"path":'* ]] || continue
+        case "$json" in
+            *'"in-process"'*) key=embedded-inproc/16/1 ;;
+            *) key=embedded-tcp/16/1 ;;
+        esac
+        tput[$key]=$(field "$json" throughput)
+        p50[$key]=$(field "$json" p50_us)
+        p99[$key]=$(field "$json" p99_us)
+        printf '  %-22s %10.0f req/s  p50 %8.1f us  p99 %8.1f us\n' "$key" "${tput[$key]}" "${p50[$key]}" \
+            "${p99[$key]}" >&2
+    done < "$work/embedded.out"
+else
+    echo "  EmbeddedPathBenchmark failed:" >&2
+    tail -n 20 "$work/embedded.err" >&2
+fi
 
 # The Spring path: pirate-core and the starter side by side in one JVM (SpringPathBenchmark), which
 # takes the medians of its own alternating rounds and prints one JSON line per variant and load.
