@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Where a synchronous round trip's tail comes from: one Pirate broker, one echo worker of each kind in
-# turn, `pirate bench --concurrency 1` (16 B), rounds interleaved so a change in the machine's load
-# touches every kind. Kinds: Pirate's worker (pirate worker), the least MDP worker JeroMQ allows
-# (BareMdpWorker: blocking receive, reply, nothing else) and, if python3-zmq is installed, the
-# Python MDP worker of the interop tests on libzmq (C). Prints a Markdown table of medians.
+# Where a synchronous round trip's tail comes from: `pirate bench --concurrency 1` (16 B) through a
+# broker to one echo worker, for each pair of broker and worker in turn, rounds interleaved so a change
+# in the machine's load touches every pair. Workers: Pirate's (pirate worker), the least MDP worker
+# JeroMQ allows (BareMdpWorker: blocking receive, reply, nothing else) and the Python MDP worker of the
+# interop tests on libzmq (C). Brokers: Pirate's and the Python MDP broker on libzmq. The libzmq rows
+# need python3-zmq (scripts/install-python-zmq.sh). Prints a Markdown table of medians.
 #
 #   bench/tail.sh [--rounds N] [--seconds S]      (defaults: 3 rounds of 5 s; about 2 minutes)
 #
@@ -34,11 +35,12 @@ if [[ -z "$jar" ]] || ! unzip -l "$bench_jar" 2>/dev/null | grep -q 'dev/pirate/
     jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
 fi
 
-kinds=(pirate bare)
+# Pairs: broker/worker.
+kinds=(pirate/pirate pirate/bare)
 if /usr/bin/python3 -c 'import zmq' 2> /dev/null; then
-    kinds+=(libzmq)
+    kinds+=(pirate/libzmq libzmq/pirate libzmq/libzmq)
 else
-    echo "python3-zmq not installed (scripts/install-python-zmq.sh): no libzmq worker row" >&2
+    echo "python3-zmq not installed (scripts/install-python-zmq.sh): no libzmq rows" >&2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-tail.XXXXXX")
@@ -67,7 +69,16 @@ median() {
 
 "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" broker --bind 'tcp://127.0.0.1:*' > "$work/broker.out" 2> "$work/broker.err" &
 started+=("$!")
-endpoint=$(await_line broker "broker listening on ")
+declare -A brokers
+brokers[pirate]=$(await_line broker "broker listening on ")
+if [[ " ${kinds[*]} " == *" libzmq/"* ]]; then
+    port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    brokers[libzmq]=tcp://127.0.0.1:$port
+    /usr/bin/python3 "$ROOT/interop/python/mdp_broker.py" --bind "${brokers[libzmq]}" > "$work/pybroker.out" \
+        2> "$work/pybroker.err" &
+    started+=("$!")
+    await_line pybroker "READY" > /dev/null
+fi
 
 declare -A p50 p99 tput
 for kind in "${kinds[@]}"; do
@@ -75,35 +86,37 @@ for kind in "${kinds[@]}"; do
 done
 for ((round = 1; round <= rounds; round++)); do
     for kind in "${kinds[@]}"; do
-        case $kind in
-            pirate) "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" worker --connect "$endpoint" --service "tail-$kind" \
-                        > "$work/$kind.out" 2> "$work/$kind.err" & ;;
+        endpoint=${brokers[${kind%/*}]}
+        name=${kind//\//-}
+        case ${kind#*/} in
+            pirate) "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" worker --connect "$endpoint" --service "tail-$name" \
+                        > "$work/$name.out" 2> "$work/$name.err" & ;;
             bare) "$JAVA" "${JAVA_ARGS[@]}" -cp "$bench_jar" dev.pirate.benchmarks.BareMdpWorker "$endpoint" \
-                        "tail-$kind" > "$work/$kind.out" 2> "$work/$kind.err" & ;;
+                        "tail-$name" > "$work/$name.out" 2> "$work/$name.err" & ;;
             libzmq) /usr/bin/python3 "$ROOT/interop/python/mdp_worker.py" --connect "$endpoint" \
-                        --service "tail-$kind" > "$work/$kind.out" 2> "$work/$kind.err" & ;;
+                        --service "tail-$name" > "$work/$name.out" 2> "$work/$name.err" & ;;
         esac
         worker=$!
         # A worker JVM runs at half speed until the JIT has compiled its loop: unmeasured load first,
         # which also waits for the worker to register.
-        "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" bench --connect "$endpoint" --service "tail-$kind" --concurrency 1 \
+        "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" bench --connect "$endpoint" --service "tail-$name" --concurrency 1 \
             --duration 5s --warmup 0 --timeout 30s > /dev/null 2> "$work/warm.err" || { cat "$work/warm.err" >&2; exit 1; }
-        json=$("$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" bench --connect "$endpoint" --service "tail-$kind" \
+        json=$("$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" bench --connect "$endpoint" --service "tail-$name" \
             --concurrency 1 --duration "${seconds}s" --warmup 2000 2> /dev/null | tail -n 1)
         kill -TERM "$worker" 2>/dev/null || true
         wait "$worker" 2>/dev/null || true
         tput[$kind]+=" $(field "$json" throughput)"
         p50[$kind]+=" $(field "$json" p50_us)"
         p99[$kind]+=" $(field "$json" p99_us)"
-        printf '  round %d %-7s %s\n' "$round" "$kind" "$json" >&2
+        printf '  round %d %-14s %s\n' "$round" "$kind" "$json" >&2
     done
 done
 
 echo
-echo "Synchronous echo through one Pirate broker, one worker, 16 B; medians of $rounds rounds of ${seconds}s;"
-echo "load at the end: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+echo "Synchronous echo (pirate bench --concurrency 1) through a broker to one worker, 16 B; medians of"
+echo "$rounds rounds of ${seconds}s; load at the end: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 echo
-echo "| worker | calls/s | p50 µs | p99 µs | p99 / p50 |"
+echo "| broker / worker | calls/s | p50 µs | p99 µs | p99 / p50 |"
 echo "|---|---:|---:|---:|---:|"
 for kind in "${kinds[@]}"; do
     # shellcheck disable=SC2086
