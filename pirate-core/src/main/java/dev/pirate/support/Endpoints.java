@@ -1,5 +1,8 @@
 package dev.pirate.support;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +43,29 @@ public final class Endpoints {
                     + "or inproc://NAME");
         }
         return endpoint;
+    }
+
+    /**
+     * Checks a list of endpoints to connect to, one per broker: at least one, each valid, none twice
+     * (a duplicate would register a worker twice with one broker, or weigh one broker double).
+     * @param endpoints the endpoints
+     * @param setting the setting or option that holds them, for the message
+     * @return an unmodifiable copy, in the given order
+     * @throws IllegalArgumentException naming the setting if the list is empty, has an invalid
+     *     endpoint or one endpoint twice
+     */
+    public static List<String> checkAll(List<String> endpoints, String setting) {
+        if (endpoints == null || endpoints.isEmpty()) {
+            throw new IllegalArgumentException(setting + " needs at least one endpoint");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String endpoint : endpoints) {
+            check(endpoint, setting);
+            if (!seen.add(endpoint)) {
+                throw new IllegalArgumentException(setting + ": '" + endpoint + "' is listed twice");
+            }
+        }
+        return List.copyOf(endpoints);
     }
 
     private static boolean validPort(String port) {

@@ -26,6 +26,13 @@ import dev.pirate.support.Sockets;
  * {@link Builder#prefetch(int) prefetch} above 1, one connection that takes that many requests at once
  * from a PX/1 broker (worker credit) and runs them on {@code concurrency} handler threads.
  * <p>
+ * With several {@link Builder#endpoints(List) endpoints} (several brokers, for no single point of
+ * failure), the worker registers with every one of them: each endpoint gets its own set of
+ * connections, as many as one broker would get, so {@code concurrency} (and the credit) is per broker,
+ * and the process may handle up to endpoints × concurrency requests at once. Every connection has its
+ * own heartbeat, liveness and reconnect back-off: a broker that dies or restarts affects only its own
+ * connections, and one that is down at start-up is registered with when it appears.
+ * <p>
  * Each connection first asks the broker whether it speaks PX/1 ({@code docs/rfc/px-1.md}), unless
  * {@link Builder#pirateExtension(boolean) turned off}: a PX/1 broker gives every request the
  * caller's id and deadline, which a {@link ContextualRequestHandler} sees in its {@link RequestContext},
@@ -111,11 +118,19 @@ public final class MajordomoWorker implements AutoCloseable {
     }
 
     /**
-     * Returns the broker endpoint.
-     * @return the endpoint the connections connect to
+     * Returns the first broker endpoint.
+     * @return the endpoint the connections connect to; with several, the first of {@link #endpoints()}
      */
     public String endpoint() {
-        return this.settings.endpoint();
+        return this.settings.endpoints().get(0);
+    }
+
+    /**
+     * Returns every broker endpoint the worker registers with.
+     * @return the endpoints, in the configured order, without duplicates
+     */
+    public List<String> endpoints() {
+        return this.settings.endpoints();
     }
 
     /**
@@ -130,15 +145,18 @@ public final class MajordomoWorker implements AutoCloseable {
             Sockets.watchIoThreads(this.context, (cause) -> failed(prefix + "-io", cause));
         }
         List<WorkerConnection> created = new ArrayList<>();
-        for (int i = 1; i <= this.settings.connections(); i++) {
-            String threadName = prefix + "-" + i;
-            WorkerConnection connection = new WorkerConnection(this.settings, this.context, this.stopSignal,
-                    (cause) -> failed(threadName, cause));
-            Thread thread = this.settings.threadFactory().newThread(connection);
-            thread.setName(threadName);
-            thread.setDaemon(true);
-            created.add(connection);
-            this.threads.add(thread);
+        int number = 0;
+        for (String endpoint : this.settings.endpoints()) {
+            for (int i = 1; i <= this.settings.connections(); i++) {
+                String threadName = prefix + "-" + (++number);
+                WorkerConnection connection = new WorkerConnection(this.settings, endpoint, this.context,
+                        this.stopSignal, (cause) -> failed(threadName, cause));
+                Thread thread = this.settings.threadFactory().newThread(connection);
+                thread.setName(threadName);
+                thread.setDaemon(true);
+                created.add(connection);
+                this.threads.add(thread);
+            }
         }
         this.connections = List.copyOf(created);
         this.keeper = new HeartbeatKeeper(this.settings.threadNamePrefix() + "-heartbeat", this.connections,
@@ -170,13 +188,23 @@ public final class MajordomoWorker implements AutoCloseable {
     }
 
     /**
-     * Returns how many connections are currently open to the broker (READY sent, not yet lost).
+     * Returns how many connections are currently open to a broker (READY sent, not yet lost), over
+     * every endpoint.
      * @return connected connections
      */
     public int connectedCount() {
+        return connectedCount(null);
+    }
+
+    /**
+     * Returns how many connections to one broker are currently open (READY sent, not yet lost).
+     * @param endpoint one of {@link #endpoints()}
+     * @return connected connections to that broker; 0 for an endpoint the worker does not use
+     */
+    public int connectedCount(String endpoint) {
         int count = 0;
         for (WorkerConnection connection : this.connections) {
-            if (connection.isConnected()) {
+            if (connection.isConnected() && (endpoint == null || connection.endpoint().equals(endpoint))) {
                 count++;
             }
         }
@@ -184,19 +212,37 @@ public final class MajordomoWorker implements AutoCloseable {
     }
 
     /**
-     * Returns how many connections are registered with the broker: the broker has answered their
+     * Returns how many connections are registered with a broker: the broker has answered their
      * READY with a heartbeat or a request (it never acknowledges READY itself), and they have not
-     * lost it since.
+     * lost it since. Counts every endpoint.
      * @return registered connections
      */
     public int registeredCount() {
+        return registeredCount(null);
+    }
+
+    /**
+     * Returns how many connections are registered with one broker.
+     * @param endpoint one of {@link #endpoints()}
+     * @return registered connections to that broker; 0 for an endpoint the worker does not use
+     * @see #registeredCount()
+     */
+    public int registeredCount(String endpoint) {
         int count = 0;
         for (WorkerConnection connection : this.connections) {
-            if (connection.isRegistered()) {
+            if (connection.isRegistered() && (endpoint == null || connection.endpoint().equals(endpoint))) {
                 count++;
             }
         }
         return count;
+    }
+
+    /**
+     * Returns how many connections the worker opens to each broker endpoint.
+     * @return {@link #connections()}, the same for every endpoint
+     */
+    public int connectionsPerEndpoint() {
+        return this.settings.connections();
     }
 
     /**
@@ -257,7 +303,7 @@ public final class MajordomoWorker implements AutoCloseable {
     }
 
     /**
-     * Returns how many connections the worker opens to its broker.
+     * Returns how many connections the worker opens to each of its brokers.
      * @return {@link #concurrency()} with a prefetch of 1; 1 with credit
      */
     public int connections() {
@@ -345,10 +391,10 @@ public final class MajordomoWorker implements AutoCloseable {
     /**
      * Settings shared by the connections of one worker.
      *
-     * @param endpoint broker endpoint
+     * @param endpoints broker endpoints, at least one, without duplicates; each gets its own connections
      * @param service service name
      * @param handler request handler
-     * @param concurrency number of connections
+     * @param concurrency number of connections per endpoint
      * @param heartbeatInterval heartbeat interval
      * @param liveness heartbeats missed before the broker counts as gone
      * @param reconnectDelay first reconnect delay
@@ -362,12 +408,12 @@ public final class MajordomoWorker implements AutoCloseable {
      * @param prefetch the credit offered: above 1, one connection hands requests to {@code concurrency}
      *        handler threads
      */
-    record Settings(String endpoint, String service, ContextualRequestHandler handler, int concurrency,
+    record Settings(List<String> endpoints, String service, ContextualRequestHandler handler, int concurrency,
             Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
             Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix,
             ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, int prefetch) {
 
-        /** How many connections the worker opens: one with credit, else one per request in hand. */
+        /** How many connections the worker opens per endpoint: one with credit, else one per request in hand. */
         int connections() {
             return (this.prefetch > 1) ? 1 : this.concurrency;
         }
@@ -379,7 +425,7 @@ public final class MajordomoWorker implements AutoCloseable {
      */
     public static final class Builder {
 
-        private final String endpoint;
+        private List<String> endpoints;
 
         private final String service;
 
@@ -412,7 +458,7 @@ public final class MajordomoWorker implements AutoCloseable {
         private ZContext sharedContext;
 
         private Builder(String endpoint, String service, ContextualRequestHandler handler) {
-            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            this.endpoints = List.of(Objects.requireNonNull(endpoint, "endpoint"));
             if (!Mdp.isValidServiceName(service) || service.startsWith(Mdp.MMI_PREFIX)) {
                 throw new IllegalArgumentException("Invalid service name '" + service
                         + "': use 1 to 255 printable ASCII characters without spaces, not starting with 'mmi.'");
@@ -423,7 +469,23 @@ public final class MajordomoWorker implements AutoCloseable {
         }
 
         /**
-         * Sets the number of connections, each handling one request at a time.
+         * Sets several broker endpoints instead of the one given to {@code builder(...)}: the worker
+         * registers with every one of them. Each endpoint gets as many connections as one broker
+         * would get ({@link #concurrency(int) concurrency} with a prefetch of 1, else one connection
+         * with the credit), each with its own heartbeat, liveness and reconnect back-off, so a broker
+         * that dies or restarts affects only its own connections. A broker that is down at start-up
+         * is registered with when it appears. Handlers may therefore run up to endpoints ×
+         * concurrency requests at once.
+         * @param endpoints one or more ZeroMQ endpoints, without duplicates
+         * @return this builder
+         */
+        public Builder endpoints(List<String> endpoints) {
+            this.endpoints = Endpoints.checkAll(endpoints, "endpoints");
+            return this;
+        }
+
+        /**
+         * Sets the number of connections per broker endpoint, each handling one request at a time.
          * @param concurrency at least 1
          * @return this builder
          */
@@ -574,15 +636,17 @@ public final class MajordomoWorker implements AutoCloseable {
         /**
          * Builds the worker; call {@link MajordomoWorker#start()} to connect.
          * @return the worker
-         * @throws IllegalArgumentException if {@code endpoint} is not a ZeroMQ endpoint
+         * @throws IllegalArgumentException if an endpoint is not a ZeroMQ endpoint
          */
         public MajordomoWorker build() {
-            Endpoints.check(this.endpoint, "endpoint");
+            for (String endpoint : this.endpoints) {
+                Endpoints.check(endpoint, "endpoint");
+            }
             if (this.prefetch > 1 && !this.pirateExtension) {
                 throw new IllegalStateException("prefetch " + this.prefetch + " needs the PX/1 extension, which is "
                         + "turned off (pirateExtension(false)): credit is offered through it");
             }
-            return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
+            return new MajordomoWorker(new Settings(this.endpoints, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.threadFactory, this.protocol,
                     this.pirateExtension, this.prefetch), this.sharedContext);

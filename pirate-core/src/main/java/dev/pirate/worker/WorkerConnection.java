@@ -74,6 +74,9 @@ final class WorkerConnection implements Runnable {
 
     private final MajordomoWorker.Settings settings;
 
+    /** The broker this connection talks to: one of the worker's endpoints. */
+    private final String endpoint;
+
     /**
      * The framing of the current conversation: the worker's protocol, or its PX/1 variant once the
      * broker said it speaks PX/1. Written by the connection thread before READY, so before the
@@ -149,11 +152,13 @@ final class WorkerConnection implements Runnable {
 
     /**
      * Creates a connection; {@link #run()} runs it.
+     * @param endpoint the broker to connect to, one of the worker's endpoints
      * @param onDeath told, on the connection thread as it ends, of anything the loop could not survive
      */
-    WorkerConnection(MajordomoWorker.Settings settings, ZContext context, CountDownLatch stopSignal,
+    WorkerConnection(MajordomoWorker.Settings settings, String endpoint, ZContext context, CountDownLatch stopSignal,
             Consumer<Throwable> onDeath) {
         this.settings = settings;
+        this.endpoint = endpoint;
         this.protocol = settings.protocol();
         this.plainContext = RequestContext.of(settings.service());
         this.context = context;
@@ -164,6 +169,10 @@ final class WorkerConnection implements Runnable {
         this.backoff = new Backoff(settings.reconnectDelay(), settings.maxReconnectDelay());
         // One handler thread gains nothing from a pool: the connection thread runs the requests in turn.
         this.pooled = settings.prefetch() > 1 && settings.concurrency() > 1;
+    }
+
+    String endpoint() {
+        return this.endpoint;
     }
 
     boolean isConnected() {
@@ -287,7 +296,7 @@ final class WorkerConnection implements Runnable {
                     this.settings.listener().workerHeartbeatMissed(this.settings.service());
                     if (missed >= this.settings.liveness()) {
                         troubles.log(Trouble.BROKER_SILENT, "Broker {} silent for {} heartbeats; reconnecting '{}'",
-                                this.settings.endpoint(), missed, this.settings.service());
+                                this.endpoint, missed, this.settings.service());
                         return;
                     }
                 }
@@ -319,7 +328,7 @@ final class WorkerConnection implements Runnable {
             case NEGOTIATION -> onNegotiationAnswer(frames);
             case DISCONNECT -> {
                 notices.log(Notice.BROKER_DISCONNECTED, "Broker {} disconnected worker for '{}'",
-                        this.settings.endpoint(), this.settings.service());
+                        this.endpoint, this.settings.service());
                 return false;
             }
             case INVALID -> invalidMessage();
@@ -329,7 +338,7 @@ final class WorkerConnection implements Runnable {
 
     private void invalidMessage() {
         troubles.log(Trouble.INVALID_MESSAGE, "Worker for '{}' dropped an invalid message from {}",
-                this.settings.service(), this.settings.endpoint());
+                this.settings.service(), this.endpoint);
     }
 
     /**
@@ -339,12 +348,12 @@ final class WorkerConnection implements Runnable {
     private void onNegotiationAnswer(FrameBuffer answer) {
         if (this.connected) {
             logger.debug("Worker for '{}' ignored a late PX/1 answer from {}", this.settings.service(),
-                    this.settings.endpoint());
+                    this.endpoint);
             return;
         }
         this.protocol = this.protocol.negotiated(answer);
         if (logger.isDebugEnabled()) {
-            logger.debug("Worker for '{}' registers with {} in {}", this.settings.service(), this.settings.endpoint(),
+            logger.debug("Worker for '{}' registers with {} in {}", this.settings.service(), this.endpoint,
                     (this.protocol == this.settings.protocol()) ? "MDP/0.1" : "PX/1");
         }
         sendReady();
@@ -425,7 +434,7 @@ final class WorkerConnection implements Runnable {
 
     private void replyDropped() {
         troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' dropped a reply: {} is not reading",
-                this.settings.service(), this.settings.endpoint());
+                this.settings.service(), this.endpoint);
     }
 
     // --- pooled connections (worker credit) ---
@@ -440,7 +449,7 @@ final class WorkerConnection implements Runnable {
             this.creditRefusalLogged = true;
             logger.warn("Broker {} gives service '{}' no worker credit (it does not speak PX/1 section 5.1): this "
                     + "connection takes one request at a time; use prefetch 1 for {} connections instead",
-                    this.settings.endpoint(), this.settings.service(), this.settings.concurrency());
+                    this.endpoint, this.settings.service(), this.settings.concurrency());
         }
         if (this.pool.unanswered() >= this.settings.prefetch()) {
             List<byte[]> refusal = List.of(PirateExtension.refusalBody(RefusalReason.OVERLOADED,
@@ -576,7 +585,7 @@ final class WorkerConnection implements Runnable {
     private void openSocket() {
         this.socket = Sockets.create(this.context, SocketType.DEALER);
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
-        this.socket.connect(this.settings.endpoint());
+        this.socket.connect(this.endpoint);
         if (this.pooled) {
             this.poller = this.context.createPoller(2);
             this.poller.register(this.socket, ZMQ.Poller.POLLIN);
@@ -595,7 +604,7 @@ final class WorkerConnection implements Runnable {
     private void sendReady() {
         if (!this.protocol.sendReady(this.socket, this.settings.service(), this.settings.prefetch())) {
             // At most the question is ahead of READY in the pipe, so it is never full here in practice.
-            throw new IllegalStateException("READY could not be queued to " + this.settings.endpoint());
+            throw new IllegalStateException("READY could not be queued to " + this.endpoint);
         }
         this.lastSentNanos = System.nanoTime();
         this.readySentNanos = this.lastSentNanos;
