@@ -1,5 +1,7 @@
 package dev.pirate.cli;
 
+import java.util.List;
+
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -28,6 +30,22 @@ final class EndpointOption {
         }
         catch (IllegalArgumentException ex) {
             throw new ParameterException(commandLine, ex.getMessage(), ex, null, endpoint);
+        }
+    }
+
+    /**
+     * Checks an option that lists endpoints, one per broker: at least one, each valid, none twice.
+     * @param commandLine the command, for the usage error
+     * @param option the option's name, e.g. {@code --connect}
+     * @param endpoints its values
+     * @throws ParameterException naming the option if the list is not valid
+     */
+    static void checkAll(CommandLine commandLine, String option, List<String> endpoints) {
+        try {
+            Endpoints.checkAll(endpoints, option);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new ParameterException(commandLine, ex.getMessage(), ex, null, String.valueOf(endpoints));
         }
     }
 }

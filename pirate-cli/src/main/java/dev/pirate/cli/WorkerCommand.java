@@ -42,9 +42,11 @@ final class WorkerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private Protocol protocol;
 
-    @Option(names = "--connect", required = true, paramLabel = "ENDPOINT",
-            description = "Broker endpoint, or the queue's backend endpoint, e.g. tcp://localhost:5555.")
-    private String endpoint;
+    @Option(names = "--connect", required = true, split = ",", paramLabel = "ENDPOINT",
+            description = "Broker endpoint, or the queue's backend endpoint, e.g. tcp://localhost:5555. For mdp, "
+                    + "several brokers separated by commas: the worker registers with every one, each with its "
+                    + "own connections (--concurrency per broker).")
+    private List<String> endpoints;
 
     @Option(names = "--service", paramLabel = "NAME", description = "Service to serve; required for mdp only.")
     private String service;
@@ -73,7 +75,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkService();
-        EndpointOption.check(this.spec.commandLine(), "--connect", this.endpoint);
+        EndpointOption.checkAll(this.spec.commandLine(), "--connect", this.endpoints);
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
         Running worker;
@@ -90,7 +92,7 @@ final class WorkerCommand implements Callable<Integer> {
             if (signal.await(() -> worker.failure().get() == null)) {
                 return ExitCodes.OK;
             }
-            err.println("Worker for " + this.endpoint + " stopped: " + worker.failure().get() + "; see the log");
+            err.println("Worker for " + String.join(",", this.endpoints) + " stopped: " + worker.failure().get() + "; see the log");
             err.flush();
             return ExitCodes.FAILURE;
         }
@@ -108,6 +110,10 @@ final class WorkerCommand implements Callable<Integer> {
             throw new ParameterException(this.spec.commandLine(),
                     "--prefetch applies to --protocol mdp only: worker credit is a Majordomo (PX/1) extension");
         }
+        if (this.protocol != Protocol.MDP && this.endpoints.size() > 1) {
+            throw new ParameterException(this.spec.commandLine(),
+                    "Several --connect endpoints apply to --protocol mdp only: a Pirate queue is one process");
+        }
         if (this.protocol != Protocol.MDP && this.service != null) {
             throw new ParameterException(this.spec.commandLine(),
                     "--service applies to --protocol mdp only: a Pirate queue does not route by service");
@@ -118,7 +124,9 @@ final class WorkerCommand implements Callable<Integer> {
     private Running start() {
         return switch (this.protocol) {
             case MDP -> {
-                MajordomoWorker worker = MajordomoWorker.builder(this.endpoint, this.service, WorkerCommand::echo)
+                MajordomoWorker worker = MajordomoWorker.builder(this.endpoints.get(0), this.service,
+                        WorkerCommand::echo)
+                    .endpoints(this.endpoints)
                     .concurrency(this.concurrency)
                     .prefetch(this.prefetch)
                     .heartbeatInterval(heartbeatOr(MDP_HEARTBEAT))
@@ -128,8 +136,8 @@ final class WorkerCommand implements Callable<Integer> {
                 worker.start();
                 yield new Running(worker::close, worker::failure);
             }
-            case SIMPLE -> start(QueueWorker.simple(this.endpoint, WorkerCommand::echo));
-            case PPP -> start(QueueWorker.paranoid(this.endpoint, WorkerCommand::echo)
+            case SIMPLE -> start(QueueWorker.simple(this.endpoints.get(0), WorkerCommand::echo));
+            case PPP -> start(QueueWorker.paranoid(this.endpoints.get(0), WorkerCommand::echo)
                 .heartbeatInterval(heartbeatOr(PPP_HEARTBEAT))
                 .liveness(this.liveness));
         };

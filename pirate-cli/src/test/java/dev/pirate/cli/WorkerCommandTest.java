@@ -2,6 +2,7 @@ package dev.pirate.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,6 +13,7 @@ import dev.pirate.queue.PirateQueue;
 import dev.pirate.queue.QueueMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link WorkerCommand}.
@@ -51,6 +53,39 @@ class WorkerCommandTest {
             assertThat(broker.registeredWorkers()).as("one connection, not one per handler thread").isOne();
             assertThat(worker.stop().exitCode()).isEqualTo(ExitCodes.OK);
         }
+    }
+
+    @Test
+    void mdpWorkerRegistersWithEveryBrokerListedInConnect() {
+        try (LocalBroker first = LocalBroker.start();
+                LocalBroker second = LocalBroker.start();
+                BackgroundRun worker = BackgroundRun.start("worker", "--connect",
+                        first.endpoint() + "," + second.endpoint(), "--service", "echo", "--heartbeat", "250ms",
+                        "--concurrency", "2")) {
+            worker.awaitLine("worker ready");
+            await().atMost(Duration.ofSeconds(20))
+                .until(() -> first.registeredWorkers() == 2 && second.registeredWorkers() == 2);
+            for (LocalBroker broker : List.of(first, second)) {
+                try (MajordomoClient client = MajordomoClient.builder(broker.endpoint())
+                        .timeout(Duration.ofSeconds(5))
+                        .build()) {
+                    assertThat(client.request("echo", bytes("ahoy"))).asString(StandardCharsets.UTF_8)
+                        .isEqualTo("ahoy");
+                }
+            }
+            assertThat(worker.stop().exitCode()).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
+    void severalEndpointsForAQueueWorkerOrOneListedTwiceIsUsageError() {
+        CliRun queue = CliRun.of("worker", "--protocol", "ppp", "--connect", "tcp://127.0.0.1:5555,tcp://127.0.0.1:5556");
+        assertThat(queue.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(queue.errLines().get(0)).contains("--connect", "mdp only");
+
+        CliRun twice = CliRun.of("worker", "--service", "echo", "--connect", "tcp://127.0.0.1:5555,tcp://127.0.0.1:5555");
+        assertThat(twice.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(twice.errLines().get(0)).contains("--connect", "listed twice");
     }
 
     @Test
