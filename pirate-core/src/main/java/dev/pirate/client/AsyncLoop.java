@@ -136,16 +136,17 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
      * Queues a request for the I/O thread. The caller holds one of the engine's in-flight permits,
      * which the loop gives back when the request ends, whichever way.
      */
-    CompletableFuture<List<byte[]>> submit(String target, List<byte[]> body, CallOptions options) {
+    CompletableFuture<List<byte[]>> submit(String target, List<byte[]> body, CallOptions options, CallMeta meta) {
         if (!this.accepting) {
             // The loop is gone: the request fails before this returns, on the caller's thread, like
             // one past the in-flight limit; there is no I/O thread to keep continuations off.
-            Exchange refused = new Exchange(this.engine, this, Runnable::run, target, body, options);
+            Exchange refused = new Exchange(this.engine, this, Runnable::run, target, body, options, meta);
             this.engine.requestEnded();
             end(refused, target);
             return refused.future;
         }
-        Exchange exchange = new Exchange(this.engine, this, this.engine.callbackExecutor(), target, body, options);
+        Exchange exchange = new Exchange(this.engine, this, this.engine.callbackExecutor(), target, body, options,
+                meta);
         this.submitted.add(new Submission(exchange, target));
         // Checked after queueing: either this caller sees the loop gone, or the loop's shut-down sees
         // the request in the queue; a request can never be left behind in a queue nobody reads.

@@ -178,8 +178,16 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
     ClientEngine engine(Wire wire) {
         // Guarded: the listener runs on the I/O thread, where an exception would end the loop.
-        Executor callbacks = (this.callbackExecutor != null) ? this.callbackExecutor : CallbackExecutor.shared();
-        return new ClientEngine(this.endpoint, wire, CompositeListener.guard(this.listener), this.defaults, callbacks,
-                this.maxMessageSize, this.threadName, this.maxInFlight, this.sharedContext);
+        return engine(wire, this.endpoint, this.threadName, CompositeListener.guard(this.listener));
+    }
+
+    /** An engine for one of several brokers; the listener is already guarded. */
+    ClientEngine engine(Wire wire, String endpoint, String threadName, PirateListener guardedListener) {
+        return new ClientEngine(endpoint, wire, guardedListener, this.defaults, callbackExecutor(),
+                this.maxMessageSize, threadName, this.maxInFlight, this.sharedContext);
+    }
+
+    Executor callbackExecutor() {
+        return (this.callbackExecutor != null) ? this.callbackExecutor : CallbackExecutor.shared();
     }
 }

@@ -142,6 +142,14 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     }
 
     List<byte[]> call(String target, List<byte[]> body, CallOptions options) {
+        return call(target, body, options, null);
+    }
+
+    /**
+     * Runs a call, or one attempt of a call that spans several brokers, on the caller's thread.
+     * @param meta the identity and deadline of a call that began elsewhere, or {@code null} for a new call
+     */
+    List<byte[]> call(String target, List<byte[]> body, CallOptions options, CallMeta meta) {
         checkBody(body);
         this.syncCalls.incrementAndGet();
         boolean started = false;
@@ -153,7 +161,7 @@ final class ClientEngine implements SocketPool, AutoCloseable {
             }
             started = true;
             // Completed on this thread, which waits for it below.
-            Exchange exchange = new Exchange(this, this, Runnable::run, target, body, options);
+            Exchange exchange = new Exchange(this, this, Runnable::run, target, body, options, meta);
             FrameBuffer frames = newFrameBuffer();
             exchange.begin();
             boolean done = false;
@@ -214,6 +222,14 @@ final class ClientEngine implements SocketPool, AutoCloseable {
      * context) died, the future fails at once instead of being queued.
      */
     CompletableFuture<List<byte[]>> callAsync(String target, List<byte[]> body, CallOptions options) {
+        return callAsync(target, body, options, null);
+    }
+
+    /**
+     * Hands a call, or one attempt of a call that spans several brokers, to the I/O thread.
+     * @param meta the identity and deadline of a call that began elsewhere, or {@code null} for a new call
+     */
+    CompletableFuture<List<byte[]>> callAsync(String target, List<byte[]> body, CallOptions options, CallMeta meta) {
         checkBody(body);
         checkOpen();
         try {
@@ -235,7 +251,7 @@ final class ClientEngine implements SocketPool, AutoCloseable {
             throw ex;
         }
         // From here the loop owns the permit and gives it back when the request ends.
-        return loop.submit(target, body, options);
+        return loop.submit(target, body, options, meta);
     }
 
     private synchronized AsyncLoop asyncLoop() {

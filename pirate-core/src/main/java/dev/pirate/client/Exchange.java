@@ -109,13 +109,24 @@ final class Exchange {
      */
     Exchange(ClientEngine engine, SocketPool sockets, Executor completions, String target, List<byte[]> body,
             CallOptions options) {
+        this(engine, sockets, completions, target, body, options, null);
+    }
+
+    /**
+     * @param completions where the future is completed, so where callers' continuations run
+     * @param call the identity and deadline of a call that began elsewhere (an attempt on one of
+     *     several brokers, {@link BrokerFailover}), or {@code null} to begin a new call
+     */
+    Exchange(ClientEngine engine, SocketPool sockets, Executor completions, String target, List<byte[]> body,
+            CallOptions options, CallMeta call) {
         this.engine = engine;
         this.sockets = sockets;
         this.completions = completions;
         this.target = target;
         this.body = body;
         this.options = options;
-        this.call = CallMeta.newCall(this.startNanos + options.budgetNanos(), options.traceContext());
+        this.call = (call != null) ? call
+                : CallMeta.newCall(this.startNanos + options.budgetNanos(), options.traceContext());
         this.hardDeadline = options.deadline() != null;
     }
 

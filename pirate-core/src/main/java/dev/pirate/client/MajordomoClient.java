@@ -1,10 +1,16 @@
 package dev.pirate.client;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.pirate.event.CompositeListener;
+import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.support.Checks;
+import dev.pirate.support.Endpoints;
 
 /**
  * A Lazy Pirate MDP/0.1 client: requests to named services through a Majordomo broker, with a
@@ -12,6 +18,16 @@ import dev.pirate.protocol.Mdp;
  * <p>
  * Thread-safe: many threads may call it at once. Synchronous calls run on the caller's thread;
  * asynchronous calls share one I/O thread and may have many requests in flight.
+ * <p>
+ * With {@link #builder(List) several brokers}, the client spreads its requests over them, round
+ * robin over the brokers that answer, and an attempt that times out is sent again to another broker
+ * at once, with the same PX/1 request id and deadline. A broker on which
+ * {@link Builder#brokerFailurePolicy(int, Duration) a number of attempts in a row} timed out is
+ * skipped for a quarantine, then probed by one request; any answer puts it back in the rotation. A
+ * broker that answers "unknown service" (no worker registered with it, e.g. just after it
+ * restarted) is passed over for the rest of that call, without counting against it or the call's
+ * retries; the call fails as unknown only when every broker said so. Each broker has its own
+ * sockets and I/O thread, and its own in-flight limit.
  * <pre>{@code
  * try (MajordomoClient client = MajordomoClient.builder("tcp://localhost:5555").build()) {
  *     byte[] reply = client.request("echo", "hello".getBytes(UTF_8));
@@ -20,10 +36,64 @@ import dev.pirate.protocol.Mdp;
  */
 public final class MajordomoClient implements AutoCloseable {
 
-    private final ClientEngine engine;
+    private final Calls engine;
+
+    private final List<String> endpoints;
+
+    /** The policy over several brokers; {@code null} with one broker. */
+    private final BrokerFailover failover;
 
     private MajordomoClient(Builder builder) {
-        this.engine = builder.engine(builder.pirateExtensions ? new PirateWire() : MdpWire.INSTANCE);
+        this.endpoints = builder.endpoints;
+        if (builder.endpoints.size() == 1) {
+            this.failover = null;
+            this.engine = single(builder.engine(builder.wire()));
+        }
+        else {
+            PirateListener listener = CompositeListener.guard(builder.listener);
+            PirateListener attempts = BrokerFailover.attemptListener(listener);
+            List<ClientEngine> engines = new ArrayList<>();
+            try {
+                for (int i = 0; i < builder.endpoints.size(); i++) {
+                    // One wire per broker: PX/1 is negotiated with each broker on its own.
+                    engines.add(builder.engine(builder.wire(), builder.endpoints.get(i),
+                            builder.threadName + "-" + (i + 1), attempts));
+                }
+            }
+            catch (RuntimeException ex) {
+                engines.forEach(ClientEngine::close);
+                throw ex;
+            }
+            this.failover = new BrokerFailover(engines,
+                    new BrokerSelector(engines.size(), builder.failureThreshold, builder.quarantine.toNanos()),
+                    listener, builder.defaults, builder.callbackExecutor());
+            this.engine = this.failover;
+        }
+    }
+
+    private static Calls single(ClientEngine engine) {
+        return new Calls() {
+
+            @Override
+            public List<byte[]> call(String target, List<byte[]> body, CallOptions options) {
+                return engine.call(target, body, options);
+            }
+
+            @Override
+            public CompletableFuture<List<byte[]>> callAsync(String target, List<byte[]> body, CallOptions options) {
+                return engine.callAsync(target, body, options);
+            }
+
+            @Override
+            public CallOptions defaults() {
+                return engine.defaults();
+            }
+
+            @Override
+            public void close() {
+                engine.close();
+            }
+        };
     }
 
     /**
@@ -36,11 +106,50 @@ public final class MajordomoClient implements AutoCloseable {
     }
 
     /**
+     * Starts building a client that spreads its requests over several brokers, which should serve
+     * the same services (workers registered with each).
+     * @param endpoints one to {@value BrokerSelector#MAX_BROKERS} broker endpoints, without duplicates
+     * @return a builder with the Guide's defaults (2500 ms, 3 retries) and a broker failure policy of
+     *     2 timed-out attempts in a row and a quarantine of 5 s
+     */
+    public static Builder builder(List<String> endpoints) {
+        return new Builder(endpoints);
+    }
+
+    /**
      * Returns the broker endpoint.
-     * @return the endpoint
+     * @return the endpoint; with several brokers, the first of {@link #endpoints()}
      */
     public String endpoint() {
-        return this.engine.endpoint();
+        return this.endpoints.get(0);
+    }
+
+    /**
+     * Returns every broker endpoint the client uses.
+     * @return the endpoints, in the configured order
+     */
+    public List<String> endpoints() {
+        return this.endpoints;
+    }
+
+    /**
+     * Returns how many attempts were sent to another broker than the attempt before them, because
+     * that one timed out or knew no worker for the service.
+     * @return failovers since the client was built; always 0 with one broker
+     */
+    public long failovers() {
+        return (this.failover != null) ? this.failover.failovers() : 0;
+    }
+
+    /**
+     * Tells whether one of several brokers is being skipped because attempts on it kept timing out.
+     * @param endpoint one of {@link #endpoints()}
+     * @return {@code true} while it is in quarantine; {@code false} for a broker in the rotation,
+     *     for a client with one broker, and for an endpoint the client does not use
+     */
+    public boolean isBrokerSkipped(String endpoint) {
+        int index = this.endpoints.indexOf(endpoint);
+        return this.failover != null && index >= 0 && this.failover.selector().isSkipped(index);
     }
 
     /**
@@ -121,6 +230,9 @@ public final class MajordomoClient implements AutoCloseable {
      */
     public boolean serviceExists(String service) {
         checkService(service);
+        if (this.failover != null) {
+            return this.failover.serviceExists(service);
+        }
         byte[] answer = this.engine.call(Mdp.MMI_SERVICE, List.of(service.getBytes(StandardCharsets.US_ASCII)),
                 this.engine.defaults()).get(0);
         return Mdp.is(answer, Mdp.MMI_FOUND);
@@ -128,7 +240,7 @@ public final class MajordomoClient implements AutoCloseable {
 
     private String checkService(String service) {
         if (!Mdp.isValidServiceName(service)) {
-            throw new PirateInvalidServiceException(service, this.engine.endpoint());
+            throw new PirateInvalidServiceException(service, String.join(",", this.endpoints));
         }
         return service;
     }
@@ -148,8 +260,47 @@ public final class MajordomoClient implements AutoCloseable {
 
         private boolean pirateExtensions = true;
 
+        private final List<String> endpoints;
+
+        private int failureThreshold = 2;
+
+        private Duration quarantine = Duration.ofSeconds(5);
+
         private Builder(String endpoint) {
             super(endpoint);
+            this.endpoints = List.of(endpoint);
+        }
+
+        private Builder(List<String> endpoints) {
+            super(checkBrokers(endpoints).get(0));
+            this.endpoints = Endpoints.checkAll(endpoints, "endpoints");
+        }
+
+        private static List<String> checkBrokers(List<String> endpoints) {
+            Endpoints.checkAll(endpoints, "endpoints");
+            if (endpoints.size() > BrokerSelector.MAX_BROKERS) {
+                throw new IllegalArgumentException("endpoints: at most " + BrokerSelector.MAX_BROKERS
+                        + " brokers, not " + endpoints.size());
+            }
+            return endpoints;
+        }
+
+        private Wire wire() {
+            return this.pirateExtensions ? new PirateWire() : MdpWire.INSTANCE;
+        }
+
+        /**
+         * Sets when one of several brokers is skipped: after {@code threshold} attempts in a row
+         * timed out on it, for {@code quarantine}; then one request probes it, and any answer puts it
+         * back in the rotation (default 2 and 5 s). No effect with one broker.
+         * @param threshold timed-out attempts in a row, at least 1
+         * @param quarantine how long the broker is skipped before it is probed, positive
+         * @return this builder
+         */
+        public Builder brokerFailurePolicy(int threshold, Duration quarantine) {
+            this.failureThreshold = Checks.atLeast(threshold, 1, "threshold");
+            this.quarantine = Checks.positive(quarantine, "quarantine");
+            return this;
         }
 
         /**

@@ -1,7 +1,9 @@
 package dev.pirate.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -156,6 +158,14 @@ public class PirateProperties {
             this.bind = bind;
         }
 
+        public List<String> getEndpoints() {
+            return this.endpoints;
+        }
+
+        public void setEndpoints(List<String> endpoints) {
+            this.endpoints = endpoints;
+        }
+
         public Duration getHeartbeatInterval() {
             return this.heartbeatInterval;
         }
@@ -289,6 +299,13 @@ public class PirateProperties {
         private @Nullable String endpoint;
 
         /**
+         * Broker endpoints the workers connect to, one per broker, instead of a single endpoint: every
+         * service registers with every broker listed, each broker with its own connections (the
+         * service's concurrency per broker), heartbeat, liveness and reconnect back-off.
+         */
+        private List<String> endpoints = new ArrayList<>();
+
+        /**
          * Interval between the heartbeats a worker sends; use the broker's.
          */
         private Duration heartbeatInterval = Duration.ofMillis(2500);
@@ -374,6 +391,23 @@ public class PirateProperties {
         private @Nullable String endpoint;
 
         /**
+         * Broker endpoints the client spreads requests over, one per broker, instead of a single
+         * endpoint: round robin over the brokers that answer, an attempt that times out is sent again
+         * to another broker, and a broker that keeps failing is skipped for a while.
+         */
+        private List<String> endpoints = new ArrayList<>();
+
+        /**
+         * Consecutive timed-out attempts after which a broker of several is skipped.
+         */
+        private int brokerFailureThreshold = 2;
+
+        /**
+         * How long a broker that keeps failing is skipped before one request probes it again.
+         */
+        private Duration brokerQuarantine = Duration.ofSeconds(5);
+
+        /**
          * Time each attempt waits for a reply before the request is sent again.
          */
         private Duration timeout = Duration.ofMillis(2500);
@@ -407,6 +441,30 @@ public class PirateProperties {
 
         public void setEndpoint(@Nullable String endpoint) {
             this.endpoint = endpoint;
+        }
+
+        public List<String> getEndpoints() {
+            return this.endpoints;
+        }
+
+        public void setEndpoints(List<String> endpoints) {
+            this.endpoints = endpoints;
+        }
+
+        public int getBrokerFailureThreshold() {
+            return this.brokerFailureThreshold;
+        }
+
+        public void setBrokerFailureThreshold(int brokerFailureThreshold) {
+            this.brokerFailureThreshold = brokerFailureThreshold;
+        }
+
+        public Duration getBrokerQuarantine() {
+            return this.brokerQuarantine;
+        }
+
+        public void setBrokerQuarantine(Duration brokerQuarantine) {
+            this.brokerQuarantine = brokerQuarantine;
         }
 
         public Duration getTimeout() {

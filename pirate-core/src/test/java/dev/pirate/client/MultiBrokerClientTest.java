@@ -1,0 +1,225 @@
+package dev.pirate.client;
+
+import static dev.pirate.testing.RawPeer.bytes;
+import static dev.pirate.testing.RawPeer.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.zeromq.SocketType;
+
+import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.protocol.Mdp;
+import dev.pirate.protocol.PirateExtension;
+import dev.pirate.testing.PythonPeer;
+import dev.pirate.testing.RawPeer;
+import dev.pirate.testing.RecordingListener;
+import dev.pirate.testing.Resources;
+import dev.pirate.worker.MajordomoWorker;
+
+/**
+ * Tests for {@link MajordomoClient} over several brokers: requests spread over them, an attempt
+ * that times out goes to another broker with the same request id, a broker that keeps failing is
+ * skipped and picked up again, and services registered with some brokers only still answer.
+ */
+@Timeout(120)
+class MultiBrokerClientTest {
+
+    private static final Duration HEARTBEAT = Duration.ofMillis(250);
+
+    private static final byte[] EMPTY = new byte[0];
+
+    @RegisterExtension
+    final Resources resources = new Resources();
+
+    private MajordomoBroker broker(String bind) {
+        MajordomoBroker broker = MajordomoBroker.builder().bind(bind).heartbeatInterval(HEARTBEAT).build();
+        broker.start();
+        return this.resources.track(broker);
+    }
+
+    private MajordomoWorker echoWorker(List<String> endpoints) {
+        MajordomoWorker worker = MajordomoWorker.builder(endpoints.get(0), "echo", (body) -> body)
+            .endpoints(endpoints)
+            .concurrency(2)
+            .heartbeatInterval(HEARTBEAT)
+            .reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(500))
+            .build();
+        this.resources.track(() -> worker.stop(Duration.ofSeconds(5)));
+        worker.start();
+        return worker;
+    }
+
+    private static long served(MajordomoBroker broker, String service) {
+        return broker.snapshot().services().stream().filter((s) -> s.name().equals(service))
+            .mapToLong((s) -> s.served()).sum();
+    }
+
+    @Test
+    void spreadsRequestsOverEveryBrokerAndKeepsOneListenerEventPerCall() {
+        List<MajordomoBroker> brokers = List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"),
+                broker("tcp://127.0.0.1:*"));
+        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
+        MajordomoWorker worker = echoWorker(endpoints);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
+        RecordingListener events = new RecordingListener();
+        MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
+            .timeout(Duration.ofSeconds(5)).listener(events).build());
+
+        for (int i = 0; i < 60; i++) {
+            assertThat(text(client.request("echo", bytes("sync-" + i)))).isEqualTo("sync-" + i);
+        }
+        List<CompletableFuture<List<byte[]>>> async = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            async.add(client.requestAsync("echo", List.of(bytes("async-" + i))));
+        }
+        for (int i = 0; i < 60; i++) {
+            assertThat(text(async.get(i).join().get(0))).isEqualTo("async-" + i);
+        }
+        // Round robin reaches every broker; snapshots are published every 100 ms or so.
+        await().atMost(Duration.ofSeconds(5)).until(() -> brokers.stream().allMatch((b) -> served(b, "echo") >= 20));
+        assertThat(client.endpoints()).containsExactlyElementsOf(endpoints);
+        assertThat(client.failovers()).isZero();
+        assertThat(client.serviceExists("echo")).isTrue();
+        assertThat(client.serviceExists("nobody")).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.count("clientRequestCompleted:echo:success") == 120);
+    }
+
+    /**
+     * Two raw brokers that speak PX/1: the first one to get the call never answers it, the other
+     * replies. The call's second attempt must reach the other broker with the first one's request id.
+     */
+    @Test
+    void anAttemptThatTimesOutIsSentToAnotherBrokerWithTheSameRequestId() {
+        RawPeer first = this.resources.track(RawPeer.bind(SocketType.ROUTER));
+        RawPeer second = this.resources.track(RawPeer.bind(SocketType.ROUTER));
+        MajordomoClient client = this.resources.track(MajordomoClient
+            .builder(List.of(first.endpoint(), second.endpoint()))
+            .timeout(Duration.ofMillis(300))
+            .retries(2)
+            .brokerFailurePolicy(1, Duration.ofSeconds(30))
+            .build());
+        CompletableFuture<List<byte[]>> reply = client.requestAsync("echo", List.of(bytes("hello")));
+
+        List<RawPeer> peers = List.of(first, second);
+        byte[] silentId = null;
+        RawPeer silent = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!reply.isDone() && System.nanoTime() < deadline) {
+            for (RawPeer peer : peers) {
+                List<byte[]> message = peer.receive(20);
+                if (message == null) {
+                    continue;
+                }
+                String service = text(message.get(3));
+                if (service.equals("mmi.pirate")) {
+                    peer.send(message.get(0), EMPTY, Mdp.CLIENT_HEADER, bytes("mmi.pirate"), bytes("200"),
+                            bytes("PX1"));
+                }
+                else if (service.equals("echo") && silent == null) {
+                    silent = peer;
+                    silentId = PirateExtension.requestId(message.get(4));
+                }
+                else if (service.equals("echo") && peer != silent) {
+                    assertThat(PirateExtension.requestId(message.get(4))).as("the same call on another broker")
+                        .isEqualTo(silentId);
+                    peer.send(message.get(0), EMPTY, Mdp.CLIENT_HEADER, bytes("echo"), bytes("from the other"));
+                }
+                // The silent broker leaves the MMI probe that follows the timeout unanswered too.
+            }
+        }
+        assertThat(text(reply.join().get(0))).isEqualTo("from the other");
+        assertThat(silentId).hasSize(16);
+        assertThat(client.failovers()).isEqualTo(1);
+        assertThat(client.isBrokerSkipped((silent == first) ? first.endpoint() : second.endpoint())).isTrue();
+        assertThat(client.isBrokerSkipped((silent == first) ? second.endpoint() : first.endpoint())).isFalse();
+    }
+
+    @Test
+    void aBrokerDownAtStartUpIsSkippedAndPickedUpWhenItAppears() {
+        MajordomoBroker up = broker("tcp://127.0.0.1:*");
+        String lateEndpoint = "tcp://127.0.0.1:" + PythonPeer.freePort();
+        List<String> endpoints = List.of(up.connectEndpoint(), lateEndpoint);
+        MajordomoWorker worker = echoWorker(endpoints);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount(up.connectEndpoint()) == 2);
+        MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
+            .timeout(Duration.ofMillis(500))
+            .brokerFailurePolicy(1, Duration.ofMillis(300))
+            .build());
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(text(client.request("echo", bytes("early-" + i)))).isEqualTo("early-" + i);
+        }
+        assertThat(client.isBrokerSkipped(lateEndpoint)).isTrue();
+        assertThat(client.failovers()).isPositive();
+
+        MajordomoBroker late = broker(lateEndpoint);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount(lateEndpoint) == 2);
+        int[] sent = { 0 };
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String body = "late-" + sent[0]++;
+            assertThat(text(client.request("echo", bytes(body)))).isEqualTo(body);
+            return served(late, "echo") > 0;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            client.request("echo", bytes("again"));
+            return !client.isBrokerSkipped(lateEndpoint);
+        });
+    }
+
+    /**
+     * A foreign worker registered with one broker only, and a foreign client talking to one broker:
+     * our client's calls to the foreign worker's service reach it wherever they land first (the
+     * other brokers say "unknown service" and the call moves on), without any broker being skipped.
+     */
+    @Test
+    void aForeignWorkerOnOneBrokerAndAForeignClientOnAnotherKeepWorking() {
+        List<MajordomoBroker> brokers = List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"),
+                broker("tcp://127.0.0.1:*"));
+        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
+        MajordomoWorker worker = echoWorker(endpoints);
+        this.resources.track(PythonPeer.startReady("mdp_worker.py", "--connect", endpoints.get(1), "--service", "py",
+                "--prefix", "py:", "--heartbeat-ms", "250"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6
+                && served(brokers.get(1), "py") >= 0 && brokers.get(1).snapshot().workers() == 3);
+        MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
+            .timeout(Duration.ofMillis(500))
+            .build());
+
+        for (int i = 0; i < 9; i++) {
+            assertThat(text(client.request("py", bytes("q" + i)))).isEqualTo("py:q" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> served(brokers.get(1), "py") == 9);
+        for (String endpoint : endpoints) {
+            assertThat(client.isBrokerSkipped(endpoint)).as("alive brokers are never skipped").isFalse();
+        }
+
+        PythonPeer foreignClient = this.resources.track(PythonPeer.start("mdp_client.py", "--connect",
+                endpoints.get(2), "--service", "echo", "--timeout-ms", "2000", "--retries", "5", "--count", "3",
+                "ahoy"));
+        assertThat(foreignClient.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(foreignClient.output()).containsExactly("ahoy", "ahoy", "ahoy");
+    }
+
+    @Test
+    void endpointsMustBeDistinctAndAtMostSixtyFour() {
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> MajordomoClient.builder(List.of("tcp://127.0.0.1:5555", "tcp://127.0.0.1:5555")))
+            .withMessageContaining("listed twice");
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            many.add("tcp://127.0.0.1:" + (6000 + i));
+        }
+        assertThatIllegalArgumentException().isThrownBy(() -> MajordomoClient.builder(many))
+            .withMessageContaining("at most 64");
+    }
+}
