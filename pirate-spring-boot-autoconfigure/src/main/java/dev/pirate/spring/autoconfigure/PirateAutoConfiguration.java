@@ -82,6 +82,10 @@ public final class PirateAutoConfiguration {
         if (properties.getClient().getEndpoint() != null) {
             PirateSettings.connectEndpoint("pirate.client.endpoint", properties.getClient().getEndpoint());
         }
+        PirateSettings.connectEndpoints("pirate.worker.endpoints", properties.getWorker().getEndpoints(),
+                "pirate.worker.endpoint", properties.getWorker().getEndpoint());
+        PirateSettings.connectEndpoints("pirate.client.endpoints", properties.getClient().getEndpoints(),
+                "pirate.client.endpoint", properties.getClient().getEndpoint());
         return new PropertiesPirateConnectionDetails(properties, broker, inProcess);
     }
 
@@ -182,9 +186,10 @@ public final class PirateAutoConfiguration {
                 for (int i = handlerInterceptors.size() - 1; i >= 0; i--) {
                     handler = handlerInterceptors.get(i).intercept(definition.service(), handler);
                 }
-                String endpoint = connectionDetails.getWorkerEndpoint();
+                List<String> endpoints = connectionDetails.getWorkerEndpoints();
                 MajordomoWorker.Builder builder = MajordomoWorker
-                    .builder(endpoint, definition.service(), handler)
+                    .builder(endpoints.get(0), definition.service(), handler)
+                    .endpoints(endpoints)
                     .concurrency(definition.concurrency())
                     .prefetch(definition.prefetch())
                     .heartbeatInterval(heartbeat)
@@ -196,7 +201,7 @@ public final class PirateAutoConfiguration {
                     builder.threadFactory(virtualThreads);
                 }
                 InProcessContext shared = inProcess.getIfAvailable();
-                if (shared != null && InProcessContext.serves(endpoint)) {
+                if (shared != null && endpoints.stream().anyMatch(InProcessContext::serves)) {
                     builder.context(shared.context());
                 }
                 customizers.orderedStream()
@@ -230,6 +235,10 @@ public final class PirateAutoConfiguration {
             // application's executor, off the client's I/O thread; without one, on the client's own pool.
             Executor callbacks = taskExecutor.getIfAvailable();
             PirateListener listener = listener(listeners);
+            int failureThreshold = PirateSettings.atLeast("pirate.client.broker-failure-threshold",
+                    client.getBrokerFailureThreshold(), 1);
+            Duration quarantine = PirateSettings.positive("pirate.client.broker-quarantine",
+                    client.getBrokerQuarantine());
             // Every direct endpoint is checked before any client is built, so a bad one leaves nothing open.
             Map<String, DirectClient.Builder> directBuilders = new LinkedHashMap<>();
             client.getDirect().forEach((name, direct) -> {
@@ -255,12 +264,13 @@ public final class PirateAutoConfiguration {
                 directClients.put(name, builder.build());
             });
             return new PirateClient(() -> {
-                String endpoint = connectionDetails.getClientEndpoint();
-                MajordomoClient.Builder builder = MajordomoClient.builder(endpoint)
+                List<String> endpoints = connectionDetails.getClientEndpoints();
+                MajordomoClient.Builder builder = ((endpoints.size() == 1) ? MajordomoClient.builder(endpoints.get(0))
+                        : MajordomoClient.builder(endpoints).brokerFailurePolicy(failureThreshold, quarantine))
                     .defaults(defaults)
                     .listener(listener);
                 InProcessContext shared = inProcess.getIfAvailable();
-                if (shared != null && InProcessContext.serves(endpoint)) {
+                if (shared != null && endpoints.stream().anyMatch(InProcessContext::serves)) {
                     builder.context(shared.context());
                 }
                 if (callbacks != null) {

@@ -1,5 +1,7 @@
 package dev.pirate.spring.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
@@ -23,4 +25,20 @@ public interface PirateConnectionDetails extends ConnectionDetails {
      * @return a ZeroMQ endpoint, for example {@code tcp://localhost:5555}
      */
     String getClientEndpoint();
+
+    /**
+     * Returns the endpoints of every broker the workers register with.
+     * @return one or more ZeroMQ endpoints; by default the one of {@link #getWorkerEndpoint()}
+     */
+    default List<String> getWorkerEndpoints() {
+        return List.of(getWorkerEndpoint());
+    }
+
+    /**
+     * Returns the endpoints of every broker the client spreads its requests over.
+     * @return one or more ZeroMQ endpoints; by default the one of {@link #getClientEndpoint()}
+     */
+    default List<String> getClientEndpoints() {
+        return List.of(getClientEndpoint());
+    }
 }

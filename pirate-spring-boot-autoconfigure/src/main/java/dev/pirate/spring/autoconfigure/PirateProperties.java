@@ -158,14 +158,6 @@ public class PirateProperties {
             this.bind = bind;
         }
 
-        public List<String> getEndpoints() {
-            return this.endpoints;
-        }
-
-        public void setEndpoints(List<String> endpoints) {
-            this.endpoints = endpoints;
-        }
-
         public Duration getHeartbeatInterval() {
             return this.heartbeatInterval;
         }
@@ -336,6 +328,14 @@ public class PirateProperties {
 
         public void setEndpoint(@Nullable String endpoint) {
             this.endpoint = endpoint;
+        }
+
+        public List<String> getEndpoints() {
+            return this.endpoints;
+        }
+
+        public void setEndpoints(List<String> endpoints) {
+            this.endpoints = endpoints;
         }
 
         public Duration getHeartbeatInterval() {

@@ -1,6 +1,9 @@
 package dev.pirate.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +58,27 @@ final class PirateSettings {
         }
         throw new InvalidConfigurationPropertyValueException(name, value, "Not a ZeroMQ endpoint; use "
                 + "transport://address, e.g. " + (bind ? "tcp://*:5555" : "tcp://localhost:5555"));
+    }
+
+    /**
+     * Checks a list of broker endpoints: each one valid, none twice, and not set together with the
+     * single endpoint property.
+     */
+    static void connectEndpoints(String name, List<String> values, String singleName, @Nullable String single) {
+        if (values.isEmpty()) {
+            return;
+        }
+        if (single != null) {
+            throw new InvalidConfigurationPropertyValueException(name, values,
+                    "Set " + singleName + " or " + name + ", not both");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < values.size(); i++) {
+            String value = connectEndpoint(name + "[" + i + "]", values.get(i));
+            if (!seen.add(value)) {
+                throw new InvalidConfigurationPropertyValueException(name, values, "'" + value + "' is listed twice");
+            }
+        }
     }
 
     static Duration positive(String name, @Nullable Duration value) {

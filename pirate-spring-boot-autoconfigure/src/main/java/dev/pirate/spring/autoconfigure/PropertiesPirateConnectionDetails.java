@@ -1,5 +1,7 @@
 package dev.pirate.spring.autoconfigure;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,6 +38,18 @@ class PropertiesPirateConnectionDetails implements PirateConnectionDetails {
     @Override
     public String getClientEndpoint() {
         return resolve(this.properties.getClient().getEndpoint());
+    }
+
+    @Override
+    public List<String> getWorkerEndpoints() {
+        List<String> configured = this.properties.getWorker().getEndpoints();
+        return configured.isEmpty() ? List.of(getWorkerEndpoint()) : List.copyOf(configured);
+    }
+
+    @Override
+    public List<String> getClientEndpoints() {
+        List<String> configured = this.properties.getClient().getEndpoints();
+        return configured.isEmpty() ? List.of(getClientEndpoint()) : List.copyOf(configured);
     }
 
     private String resolve(@Nullable String configured) {

@@ -24,7 +24,9 @@ import dev.pirate.worker.MajordomoWorker;
  * times its heartbeat interval: the time after which a worker gives a silent broker up. A worker
  * that is reconnecting, or waiting for a broker that restarts, stays UP until then, and is UP again
  * as soon as a broker answers it. Details per service: connections registered and configured, when the
- * broker was last heard and how many times the connections reconnected.
+ * broker was last heard and how many times the connections reconnected; with several brokers, the
+ * connections registered with each. One broker of several being down never makes this DOWN: the
+ * service is still served through the others.
  */
 public class WorkersHealthIndicator implements HealthIndicator {
 
@@ -67,6 +69,14 @@ public class WorkersHealthIndicator implements HealthIndicator {
             long lastHeard = worker.lastHeardMillis();
             details.put("lastHeartbeat", (lastHeard != 0) ? Instant.ofEpochMilli(lastHeard).toString() : "never");
             details.put("reconnects", worker.reconnects());
+            if (worker.endpoints().size() > 1) {
+                // One entry per configured broker: bounded by the configuration, not by the network.
+                Map<String, Object> brokers = new LinkedHashMap<>();
+                for (String broker : worker.endpoints()) {
+                    brokers.put(broker, worker.registeredCount(broker));
+                }
+                details.put("brokers", brokers);
+            }
             if (unregistered.compareTo(allowed) > 0) {
                 down = true;
                 details.put("unregisteredFor", unregistered.toMillis() + "ms");
