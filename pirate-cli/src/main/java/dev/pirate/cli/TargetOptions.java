@@ -36,7 +36,7 @@ public final class TargetOptions {
             EndpointOption.check(commandLine, "--direct", this.direct);
         }
         else {
-            EndpointOption.check(commandLine, "--connect", this.brokered.endpoint);
+            EndpointOption.checkAll(commandLine, "--connect", this.brokered.endpoints);
         }
     }
 
@@ -57,16 +57,26 @@ public final class TargetOptions {
             throw new IllegalArgumentException("Invalid service name '" + service
                     + "': use 1 to 255 printable ASCII characters without spaces");
         }
-        MajordomoClient client = MajordomoClient.builder(this.brokered.endpoint).defaults(options).build();
+        List<String> endpoints = this.brokered.endpoints;
+        MajordomoClient client = ((endpoints.size() == 1) ? MajordomoClient.builder(endpoints.get(0))
+                : MajordomoClient.builder(endpoints)).defaults(options).build();
         return new BrokeredRequester(client, service);
     }
 
     /**
      * Returns the broker endpoint, or {@code null} for a {@code --direct} target.
-     * @return the endpoint of {@code --connect}
+     * @return the first endpoint of {@code --connect}
      */
     public String brokerEndpoint() {
-        return (this.brokered != null) ? this.brokered.endpoint : null;
+        return (this.brokered != null) ? this.brokered.endpoints.get(0) : null;
+    }
+
+    /**
+     * Returns every broker endpoint, or an empty list for a {@code --direct} target.
+     * @return the endpoints of {@code --connect}
+     */
+    public List<String> brokerEndpoints() {
+        return (this.brokered != null) ? this.brokered.endpoints : List.of();
     }
 
     /**
@@ -82,15 +92,18 @@ public final class TargetOptions {
      * @return the description
      */
     public String describe() {
-        return (this.direct != null) ? this.direct : "'" + this.brokered.service + "' via " + this.brokered.endpoint;
+        return (this.direct != null) ? this.direct
+                : "'" + this.brokered.service + "' via " + String.join(",", this.brokered.endpoints);
     }
 
     /** The broker options, which only make sense together. */
     static final class Brokered {
 
-        @Option(names = "--connect", required = true, paramLabel = "ENDPOINT",
-                description = "Broker endpoint, e.g. tcp://localhost:5555.")
-        private String endpoint;
+        @Option(names = "--connect", required = true, split = ",", paramLabel = "ENDPOINT",
+                description = "Broker endpoint, e.g. tcp://localhost:5555; several brokers separated by commas: "
+                        + "requests go round robin over those that answer, and an attempt that times out is sent "
+                        + "again to another broker.")
+        private List<String> endpoints;
 
         @Option(names = "--service", required = true, paramLabel = "NAME", description = "Service to call.")
         private String service;

@@ -50,6 +50,30 @@ class CallCommandTest {
     }
 
     @Test
+    void callWithSeveralBrokersGetsItsReplyThroughOneThatIsUp() {
+        try (LocalBroker second = LocalBroker.start()) {
+            second.withWorker("echo", (body) -> body);
+            // A broker that is down, listed first: the call still gets its reply through another one.
+            String down = "tcp://127.0.0.1:" + dev.pirate.testing.PythonPeer.freePort();
+            for (String first : List.of(down, this.broker.endpoint())) {
+                CliRun run = CliRun.of("call", "--connect", first + "," + second.endpoint(), "--service", "echo",
+                        "--timeout", "1s", "ahoy");
+                assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+                assertThat(run.outLines()).containsExactly("ahoy");
+            }
+        }
+    }
+
+    @Test
+    void callWithAnEndpointListedTwiceIsUsageError() {
+        CliRun run = CliRun.of("call", "--connect", "tcp://127.0.0.1:5555,tcp://127.0.0.1:5555", "--service", "echo",
+                "hello");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines().get(0)).contains("--connect", "listed twice");
+    }
+
+    @Test
     void callToServiceWithoutWorkerExitsThreeNamingTheService() {
         CliRun run = CliRun.of("call", "--connect", this.broker.endpoint(), "--service", "parrot",
                 "--timeout", "200ms", "hello");
