@@ -104,7 +104,7 @@ final class BrokerFailover implements Calls {
                 report(call, ClientOutcome.SUCCESS);
                 return reply;
             }
-            catch (PirateException ex) {
+            catch (RuntimeException ex) {
                 long pause = call.afterFailure(broker, ex);
                 if (pause < 0) {
                     report(call, outcome(call.failure()));

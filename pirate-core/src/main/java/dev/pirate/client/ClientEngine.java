@@ -331,7 +331,14 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     /** Opens a new DEALER connected to the endpoint; the caller owns it. */
     ZMQ.Socket openSocket() {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.DEALER);
-        socket.connect(this.endpoint);
+        try {
+            socket.connect(this.endpoint);
+        }
+        catch (RuntimeException ex) {
+            // A host name that does not resolve (yet: a broker pod not scheduled) fails here, every time.
+            socket.close();
+            throw ex;
+        }
         return socket;
     }
 

@@ -3,6 +3,8 @@ package dev.pirate.client;
 import java.time.Duration;
 import java.util.List;
 
+import org.zeromq.ZMQException;
+
 /**
  * The state of one call over several brokers ({@link BrokerFailover}): which brokers it has tried,
  * how many of its attempts timed out, and what comes next after an attempt failed.
@@ -96,7 +98,7 @@ final class FailoverCall {
             }
             return 0;
         }
-        if (!(cause instanceof PirateTimeoutException)) {
+        if (!(cause instanceof PirateTimeoutException) && !isUnreachable(cause)) {
             if (cause instanceof PirateRefusedException || cause instanceof PirateRemoteException) {
                 selector.answered(broker);
             }
@@ -120,6 +122,16 @@ final class FailoverCall {
             return giveUp(timeout());
         }
         return pause;
+    }
+
+    /**
+     * Whether the attempt could not even be sent: ZeroMQ refused to connect, for example to a host
+     * name that does not resolve (a broker pod that is not scheduled yet). Such a broker counts as
+     * failing, like one that did not answer in time.
+     */
+    private static boolean isUnreachable(Throwable cause) {
+        return cause instanceof ZMQException
+                || (cause instanceof PirateException && cause.getCause() instanceof ZMQException);
     }
 
     /** Whether a broker other than the given one can take the next attempt now. */

@@ -211,6 +211,25 @@ class MultiBrokerClientTest {
     }
 
     @Test
+    void aBrokerWhoseHostNameDoesNotResolveIsSkippedLikeOneThatIsDown() {
+        MajordomoBroker up = broker("tcp://127.0.0.1:*");
+        String unresolved = "tcp://pirate-broker-9.invalid:5555";
+        MajordomoWorker worker = echoWorker(List.of(unresolved, up.connectEndpoint()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount(up.connectEndpoint()) == 2);
+        MajordomoClient client = this.resources.track(MajordomoClient.builder(List.of(unresolved, up.connectEndpoint()))
+            .timeout(Duration.ofSeconds(2))
+            .build());
+        for (int i = 0; i < 10; i++) {
+            assertThat(text(client.request("echo", bytes("sync-" + i)))).isEqualTo("sync-" + i);
+            assertThat(text(client.requestAsync("echo", List.of(bytes("async-" + i))).join().get(0)))
+                .isEqualTo("async-" + i);
+        }
+        assertThat(client.isBrokerSkipped(unresolved)).isTrue();
+        assertThat(worker.registeredCount(unresolved)).isZero();
+        assertThat(worker.failure()).isNull();
+    }
+
+    @Test
     void endpointsMustBeDistinctAndAtMostSixtyFour() {
         assertThatIllegalArgumentException()
             .isThrownBy(() -> MajordomoClient.builder(List.of("tcp://127.0.0.1:5555", "tcp://127.0.0.1:5555")))
