@@ -1,5 +1,6 @@
 package dev.pirate.spring.autoconfigure.metrics;
 
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -18,8 +19,10 @@ import org.springframework.util.function.SingletonSupplier;
 
 import dev.pirate.broker.BrokerSnapshot;
 import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.spring.PirateClient;
 import dev.pirate.spring.autoconfigure.PirateAutoConfiguration;
 import dev.pirate.spring.autoconfigure.PirateProperties;
+import dev.pirate.spring.metrics.BrokerEndpointMetrics;
 import dev.pirate.spring.metrics.PirateMetrics;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 import dev.pirate.worker.MajordomoWorker;
@@ -48,6 +51,23 @@ public final class PirateMetricsAutoConfiguration {
         // The broker and the workers take this listener when they are built, so they are looked up
         // only when a gauge is first read, and then kept.
         return new PirateMetrics(registry, brokerSnapshot(broker), registeredConnections(workers), maxServices);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    BrokerEndpointMetrics pirateBrokerEndpointMetrics(MeterRegistry registry, PirateProperties properties,
+            ObjectProvider<MajordomoWorkerContainer> workers, ObjectProvider<PirateClient> client) {
+        SingletonSupplier<MajordomoWorkerContainer> container = SingletonSupplier.of(workers::getIfUnique);
+        SingletonSupplier<PirateClient> pirateClient = SingletonSupplier.of(client::getIfUnique);
+        return new BrokerEndpointMetrics(registry, properties.getWorker().getEndpoints(),
+                properties.getClient().getEndpoints(),
+                () -> {
+                    MajordomoWorkerContainer current = container.get();
+                    return (current != null) ? current.getWorkers() : List.of();
+                }, () -> {
+                    PirateClient current = pirateClient.get();
+                    return (current != null) ? current.currentMajordomoClient() : null;
+                });
     }
 
     private static Supplier<BrokerSnapshot> brokerSnapshot(ObjectProvider<MajordomoBroker> provider) {
