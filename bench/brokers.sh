@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# One broker against two with the load split over them: the same worker connections and the same
+# client load (threads of Lazy Pirate calls, `pirate bench`), each process in its own JVM on
+# loopback. With two brokers the worker registers with both (--connect A,B) and the bench spreads
+# its requests over both (--connect A,B). Prints one JSON line per setup, best of --runs.
+#
+#   bench/brokers.sh [--connections 4] [--in-flight 32] [--seconds 8] [--runs 3]
+#
+# --connections is the worker's total: with two brokers it opens half of them to each.
+# On a machine with fewer cores than processes the figures measure the machine more than the
+# brokers; say so next to them.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAVA=${JAVA:-java}
+START_DEADLINE_SECONDS=60
+connections=4
+inflight=32
+seconds=8
+runs=3
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --connections) connections=$2; shift ;;
+        --in-flight) inflight=$2; shift ;;
+        --seconds) seconds=$2; shift ;;
+        --runs) runs=$2; shift ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
+    esac
+    shift
+done
+if ((connections < 2 || connections % 2 != 0)); then
+    echo "--connections must be even and at least 2" >&2
+    exit 64
+fi
+
+jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+if [[ -z "$jar" ]]; then
+    echo "Building the pirate CLI jar once..." >&2
+    (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli -am package -DskipTests)
+    jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-brokers.XXXXXX")
+started=()
+
+stop_all() {
+    local pid
+    for pid in "${started[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${started[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    started=()
+}
+trap 'stop_all; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+start() {
+    local name=$1
+    shift
+    "$JAVA" -jar "$jar" "$@" > "$work/$name.out" 2> "$work/$name.err" &
+    started+=("$!")
+}
+
+# shellcheck source=lib/await-line.sh
+source "$ROOT/bench/lib/await-line.sh"
+
+# run BROKERS: starts that many brokers and one worker process registered with all of them, then
+# runs the bench over all of them and prints its JSON line.
+run() {
+    local brokers=$1 i endpoints=""
+    for ((i = 1; i <= brokers; i++)); do
+        start "broker$i" broker --bind 'tcp://127.0.0.1:*' --heartbeat 1s
+        endpoints+="${endpoints:+,}$(await_line "broker$i" "broker listening on ")"
+    done
+    start worker worker --connect "$endpoints" --service echo --concurrency "$((connections / brokers))" \
+        --heartbeat 1s
+    await_line worker "worker ready" > /dev/null
+    "$JAVA" -jar "$jar" bench --connect "$endpoints" --service echo --concurrency "$inflight" \
+        --duration "${seconds}s" --warmup 2000 > "$work/bench.out" 2> "$work/bench.err" \
+        || { cat "$work/bench.err" >&2; stop_all; return 1; }
+    stop_all
+    tail -n 1 "$work/bench.out"
+}
+
+
+for brokers in 1 2; do
+    results=""
+    for ((r = 1; r <= runs; r++)); do
+        results+="$(run "$brokers")"$'\n'
+    done
+    line=$(printf '%s' "$results" | awk -F'"throughput":' 'NF > 1 { split($2, a, ","); print a[1], $0 }' \
+        | sort -g | tail -n 1 | cut -d' ' -f2-)
+    echo "brokers=$brokers $line"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc)"
