@@ -65,7 +65,7 @@ public class WorkersHealthIndicator implements HealthIndicator {
                 details.put("starting", true);
             }
             details.put("connected", registered);
-            details.put("connections", worker.connections());
+            details.put("connections", worker.connections() * worker.endpoints().size());
             long lastHeard = worker.lastHeardMillis();
             details.put("lastHeartbeat", (lastHeard != 0) ? Instant.ofEpochMilli(lastHeard).toString() : "never");
             details.put("reconnects", worker.reconnects());
