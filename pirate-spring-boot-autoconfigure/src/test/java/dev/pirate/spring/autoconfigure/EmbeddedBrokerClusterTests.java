@@ -10,6 +10,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -18,6 +20,7 @@ import dev.pirate.client.MajordomoClient;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.health.WorkersHealthIndicator;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 import dev.pirate.testing.PythonPeer;
 import dev.pirate.worker.MajordomoWorker;
@@ -55,6 +58,12 @@ class EmbeddedBrokerClusterTests {
                         && brokerB.snapshot().workers() == 3);
                 MajordomoWorker workerOnA = a.getBean(MajordomoWorkerContainer.class).getWorkers().get(0);
                 assertThat(workerOnA.endpoints()).containsExactly(first, second);
+                // Registered as the worker sees it: each broker has answered its READY.
+                await().atMost(Duration.ofSeconds(30)).until(() -> workerOnA.registeredCount() == 2);
+                Health health = new WorkersHealthIndicator(a.getBean(MajordomoWorkerContainer.class)).health();
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails().get("services")).asString()
+                    .contains("connections=2", "brokers={" + first + "=1, " + second + "=1}");
 
                 PirateClient clientA = a.getBean(PirateClient.class);
                 MajordomoClient majordomoA = clientA.majordomoClient();
