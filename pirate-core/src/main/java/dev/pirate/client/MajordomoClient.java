@@ -273,9 +273,10 @@ public final class MajordomoClient implements AutoCloseable {
 
         private Builder(List<String> endpoints) {
             super(checkBrokers(endpoints).get(0));
-            this.endpoints = Endpoints.checkAll(endpoints, "endpoints");
+            this.endpoints = List.copyOf(endpoints);
         }
 
+        /** Checks the list before the superclass takes its first endpoint. */
         private static List<String> checkBrokers(List<String> endpoints) {
             Endpoints.checkAll(endpoints, "endpoints");
             if (endpoints.size() > BrokerSelector.MAX_BROKERS) {

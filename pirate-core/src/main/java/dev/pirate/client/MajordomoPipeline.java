@@ -15,6 +15,7 @@ import org.zeromq.ZMQ;
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.support.Checks;
+import dev.pirate.support.Endpoints;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
@@ -50,7 +51,7 @@ public final class MajordomoPipeline implements AutoCloseable {
 
     private final ZMQ.Socket socket;
 
-    private final String endpoint;
+    private final List<String> endpoints;
 
     private final FrameBuffer frames = new FrameBuffer(Long.MAX_VALUE, Integer.MAX_VALUE);
 
@@ -61,15 +62,21 @@ public final class MajordomoPipeline implements AutoCloseable {
 
     private int receiveTimeoutMillis = -1;
 
-    private MajordomoPipeline(String endpoint, int maxInFlight) {
-        this.endpoint = endpoint;
+    private MajordomoPipeline(List<String> endpoints, int maxInFlight) {
+        this.endpoints = endpoints;
         this.context = new ZContext(1);
         try {
             this.socket = Sockets.create(this.context, SocketType.DEALER);
             // Room for every request in flight both ways, so neither a send nor the broker's reply blocks.
             this.socket.setSndHWM(maxInFlight);
             this.socket.setRcvHWM(maxInFlight);
-            this.socket.connect(endpoint);
+            if (endpoints.size() > 1) {
+                // Requests go only to brokers whose connection is up, never queued for one that is away.
+                this.socket.setImmediate(true);
+            }
+            for (String endpoint : endpoints) {
+                this.socket.connect(endpoint);
+            }
         }
         catch (RuntimeException ex) {
             this.context.close();
@@ -88,15 +95,40 @@ public final class MajordomoPipeline implements AutoCloseable {
     public static MajordomoPipeline connect(String endpoint, int maxInFlight) {
         Objects.requireNonNull(endpoint, "endpoint");
         Checks.atLeast(maxInFlight, 1, "maxInFlight");
-        return new MajordomoPipeline(endpoint, maxInFlight);
+        return new MajordomoPipeline(List.of(endpoint), maxInFlight);
+    }
+
+    /**
+     * Connects to several brokers with one socket, which ZeroMQ spreads requests over in turn and
+     * reads replies from fairly. Only brokers whose connection is up get requests: a broker that is
+     * away is skipped until it is back, and a send waits while no broker is connected. Requests
+     * already sent to a broker that dies are lost, as with one broker: there are no retries.
+     * @param endpoints one or more broker endpoints, without duplicates
+     * @param maxInFlight the most requests the caller will have sent and not yet received, per broker
+     * @return the pipeline; the caller closes it
+     * @throws IllegalArgumentException if the list is empty, has an invalid endpoint or one twice, or
+     *     {@code maxInFlight} is not positive
+     */
+    public static MajordomoPipeline connect(List<String> endpoints, int maxInFlight) {
+        List<String> checked = Endpoints.checkAll(endpoints, "endpoints");
+        Checks.atLeast(maxInFlight, 1, "maxInFlight");
+        return new MajordomoPipeline(checked, maxInFlight);
     }
 
     /**
      * Returns the broker endpoint.
-     * @return the endpoint
+     * @return the endpoint; with several brokers, the first
      */
     public String endpoint() {
-        return this.endpoint;
+        return this.endpoints.get(0);
+    }
+
+    /**
+     * Returns every broker endpoint.
+     * @return the endpoints, in the order given
+     */
+    public List<String> endpoints() {
+        return this.endpoints;
     }
 
     /**
@@ -179,7 +211,7 @@ public final class MajordomoPipeline implements AutoCloseable {
         if (this.frames.size() >= 4 && this.frames.get(0).length == 0 && Mdp.is(this.frames.get(1), Mdp.CLIENT_HEADER)) {
             return true;
         }
-        logger.warn("Skipped a message from {} that is not an MDP client reply ({} frames)", this.endpoint,
+        logger.warn("Skipped a message from {} that is not an MDP client reply ({} frames)", this.endpoints,
                 this.frames.size());
         return false;
     }

@@ -229,6 +229,46 @@ class MultiBrokerClientTest {
         assertThat(worker.failure()).isNull();
     }
 
+    /**
+     * The pipelined client over two brokers: requests go to both in turn; once one is gone, every
+     * request goes to the other. Requests sent to the broker as it went are lost (no retries), so the
+     * test waits until a whole batch comes back before it counts.
+     */
+    @Test
+    void thePipelinedClientSpreadsOverBrokersAndSkipsOneThatIsGone() {
+        MajordomoBroker first = broker("tcp://127.0.0.1:*");
+        MajordomoBroker second = broker("tcp://127.0.0.1:*");
+        List<String> endpoints = List.of(first.connectEndpoint(), second.connectEndpoint());
+        MajordomoWorker worker = echoWorker(endpoints);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 4);
+        try (MajordomoPipeline pipeline = MajordomoPipeline.connect(endpoints, 100)) {
+            assertThat(pipeline.endpoints()).containsExactlyElementsOf(endpoints);
+            assertThat(pipelinedBatch(pipeline, "both", 100)).isEqualTo(100);
+            await().atMost(Duration.ofSeconds(5)).until(() -> served(first, "echo") > 0 && served(second, "echo") > 0);
+
+            second.close();
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipelinedBatch(pipeline, "probe", 10) == 10);
+            long before = served(first, "echo");
+            assertThat(pipelinedBatch(pipeline, "one", 100)).isEqualTo(100);
+            await().atMost(Duration.ofSeconds(5)).until(() -> served(first, "echo") >= before + 100);
+        }
+    }
+
+    /** Sends a batch and returns how many right replies came back, each within a second of the last. */
+    private static int pipelinedBatch(MajordomoPipeline pipeline, String prefix, int size) {
+        for (int i = 0; i < size; i++) {
+            pipeline.send("echo", bytes(prefix + i));
+        }
+        int received = 0;
+        MajordomoPipeline.Reply reply;
+        while (received < size && (reply = pipeline.receive(Duration.ofSeconds(1))) != null) {
+            if (text(reply.body().get(0)).startsWith(prefix)) {
+                received++;
+            }
+        }
+        return received;
+    }
+
     @Test
     void endpointsMustBeDistinctAndAtMostSixtyFour() {
         assertThatIllegalArgumentException()

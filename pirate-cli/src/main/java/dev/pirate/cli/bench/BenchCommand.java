@@ -71,16 +71,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (this.target.brokerEndpoint() == null) {
             throw new ParameterException(this.spec.commandLine(), "--pipeline needs --connect and --service");
         }
-        if (this.target.brokerEndpoints().size() > 1) {
-            throw new ParameterException(this.spec.commandLine(), "--pipeline takes one --connect endpoint: the "
-                    + "pipelined client talks to one broker");
-        }
         if (plan.size() < PipelinedMdpDriver.TAG_BYTES) {
             throw new ParameterException(this.spec.commandLine(), "--pipeline needs --size of at least "
                     + PipelinedMdpDriver.TAG_BYTES + " bytes: each body carries its slot number");
         }
         try (LoadDriver driver = new PipelinedMdpDriver(
-                MajordomoPipeline.connect(this.target.brokerEndpoint(), plan.concurrency()), this.target.service(),
+                MajordomoPipeline.connect(this.target.brokerEndpoints(), plan.concurrency()), this.target.service(),
                 plan.size(), plan.concurrency(), plan.timeout())) {
             return new BenchRun(plan, this.spec.commandLine().getOut(), this.spec.commandLine().getErr())
                 .execute(this.target.describe() + ", pipelined", driver);

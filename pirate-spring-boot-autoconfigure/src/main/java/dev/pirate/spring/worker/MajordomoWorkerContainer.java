@@ -97,13 +97,13 @@ public class MajordomoWorkerContainer implements SmartLifecycle, SmartInitializi
                     started.add(worker);
                     if (worker.prefetch() > 1) {
                         logger.info("Serving '{}' with bean '{}' (1 connection to {}, credit {}, {} handler thread{})",
-                                definition.service(), definition.beanName(), worker.endpoint(), worker.prefetch(),
+                                definition.service(), definition.beanName(), describe(worker), worker.prefetch(),
                                 worker.concurrency(), (worker.concurrency() == 1) ? "" : "s");
                     }
                     else {
                         logger.info("Serving '{}' with bean '{}' ({} connection{} to {})", definition.service(),
                                 definition.beanName(), worker.connections(), (worker.connections() == 1) ? "" : "s",
-                                worker.endpoint());
+                                describe(worker));
                     }
                 }
             }
@@ -165,5 +165,11 @@ public class MajordomoWorkerContainer implements SmartLifecycle, SmartInitializi
     @Override
     public int getPhase() {
         return PHASE;
+    }
+
+    /** The broker endpoint, or each broker's, for the start-up log ("to A" or "to each of A, B"). */
+    private static String describe(MajordomoWorker worker) {
+        return (worker.endpoints().size() == 1) ? worker.endpoint()
+                : "each of " + String.join(", ", worker.endpoints());
     }
 }
