@@ -2,9 +2,10 @@
 # One broker against two with the load split over them: the same worker connections and the same
 # client load (threads of Lazy Pirate calls, `pirate bench`), each process in its own JVM on
 # loopback. With two brokers the worker registers with both (--connect A,B) and the bench spreads
-# its requests over both (--connect A,B). Prints one JSON line per setup, best of --runs.
+# its requests over both (--connect A,B); --pipeline uses the pipelined client (one socket to
+# every broker) instead of threads. Prints one JSON line per setup, best of --runs.
 #
-#   bench/brokers.sh [--connections 4] [--in-flight 32] [--seconds 8] [--runs 3]
+#   bench/brokers.sh [--connections 4] [--in-flight 32] [--seconds 8] [--runs 3] [--pipeline]
 #
 # --connections is the worker's total: with two brokers it opens half of them to each.
 # On a machine with fewer cores than processes the figures measure the machine more than the
@@ -18,12 +19,14 @@ connections=4
 inflight=32
 seconds=8
 runs=3
+client=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --connections) connections=$2; shift ;;
         --in-flight) inflight=$2; shift ;;
         --seconds) seconds=$2; shift ;;
         --runs) runs=$2; shift ;;
+        --pipeline) client=(--pipeline) ;;
         -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
@@ -78,7 +81,7 @@ run() {
     start worker worker --connect "$endpoints" --service echo --concurrency "$((connections / brokers))" \
         --heartbeat 1s
     await_line worker "worker ready" > /dev/null
-    "$JAVA" -jar "$jar" bench --connect "$endpoints" --service echo --concurrency "$inflight" \
+    "$JAVA" -jar "$jar" bench --connect "$endpoints" --service echo "${client[@]}" --concurrency "$inflight" \
         --duration "${seconds}s" --warmup 2000 > "$work/bench.out" 2> "$work/bench.err" \
         || { cat "$work/bench.err" >&2; stop_all; return 1; }
     stop_all

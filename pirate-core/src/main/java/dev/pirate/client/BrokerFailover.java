@@ -95,6 +95,7 @@ final class BrokerFailover implements Calls {
 
     @Override
     public List<byte[]> call(String target, List<byte[]> body, CallOptions options) {
+        checkBody(body);
         FailoverCall call = new FailoverCall(this, target, body, options);
         while (true) {
             int broker = call.next();
@@ -135,6 +136,7 @@ final class BrokerFailover implements Calls {
 
     @Override
     public CompletableFuture<List<byte[]>> callAsync(String target, List<byte[]> body, CallOptions options) {
+        checkBody(body);
         FailoverCall call = new FailoverCall(this, target, body, options);
         CompletableFuture<List<byte[]>> result = new CompletableFuture<>();
         sendAsync(call, result, true);
@@ -219,6 +221,13 @@ final class BrokerFailover implements Calls {
             throw last;
         }
         return false;
+    }
+
+    /** Checked once per call, not as a failure of its first broker. */
+    private static void checkBody(List<byte[]> body) {
+        if (body == null || body.isEmpty()) {
+            throw new IllegalArgumentException("A request needs at least one body frame");
+        }
     }
 
     private void report(FailoverCall call, ClientOutcome outcome) {
