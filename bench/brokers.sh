@@ -81,6 +81,13 @@ run() {
     start worker worker --connect "$endpoints" --service echo --concurrency "$((connections / brokers))" \
         --heartbeat 1s
     await_line worker "worker ready" > /dev/null
+    # Measured once the worker is registered with every broker (MMI says 200 for echo on each).
+    local endpoint
+    for endpoint in ${endpoints//,/ }; do
+        until [[ "$("$JAVA" -jar "$jar" mmi --connect "$endpoint" echo 2>/dev/null)" == 200 ]]; do
+            sleep 0.2
+        done
+    done
     "$JAVA" -jar "$jar" bench --connect "$endpoints" --service echo "${client[@]}" --concurrency "$inflight" \
         --duration "${seconds}s" --warmup 2000 > "$work/bench.out" 2> "$work/bench.err" \
         || { cat "$work/bench.err" >&2; stop_all; return 1; }
@@ -92,7 +99,12 @@ run() {
 for brokers in 1 2; do
     results=""
     for ((r = 1; r <= runs; r++)); do
-        results+="$(run "$brokers")"$'\n'
+        # A run that fails (a request without a reply within --timeout) is reported and left out.
+        if line=$(run "$brokers"); then
+            results+="$line"$'\n'
+        else
+            echo "brokers=$brokers: a run failed" >&2
+        fi
     done
     line=$(printf '%s' "$results" | awk -F'"throughput":' 'NF > 1 { split($2, a, ","); print a[1], $0 }' \
         | sort -g | tail -n 1 | cut -d' ' -f2-)
