@@ -99,20 +99,24 @@ final class BrokerFailover implements Calls {
         FailoverCall call = new FailoverCall(this, target, body, options);
         while (true) {
             int broker = call.next();
+            List<byte[]> reply;
             try {
-                List<byte[]> reply = this.engines.get(broker).call(target, body, call.attemptOptions, call.meta);
-                call.succeeded(broker);
-                report(call, ClientOutcome.SUCCESS);
-                return reply;
+                reply = this.engines.get(broker).call(target, body, call.attemptOptions, call.meta);
             }
             catch (RuntimeException ex) {
+                call.ended(broker);
                 long pause = call.afterFailure(broker, ex);
                 if (pause < 0) {
                     report(call, outcome(call.failure()));
                     throw call.failure();
                 }
                 pause(call, pause);
+                continue;
             }
+            call.ended(broker);
+            call.succeeded(broker);
+            report(call, ClientOutcome.SUCCESS);
+            return reply;
         }
     }
 
@@ -157,6 +161,7 @@ final class BrokerFailover implements Calls {
             attempt = this.engines.get(broker).callAsync(call.target, call.body, call.attemptOptions, call.meta);
         }
         catch (RuntimeException ex) {
+            call.ended(broker);
             if (first) {
                 throw ex;
             }
@@ -165,6 +170,7 @@ final class BrokerFailover implements Calls {
             return;
         }
         attempt.whenComplete((reply, error) -> {
+            call.ended(broker);
             if (error == null) {
                 call.succeeded(broker);
                 report(call, ClientOutcome.SUCCESS);

@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Chooses the broker for each attempt of a client with several brokers, and keeps their record.
  * <p>
- * The policy: attempts go round robin over the brokers that are not skipped. A broker is skipped
+ * The policy: each attempt goes to the broker, of those not skipped, with the fewest attempts in
+ * flight, ties broken round robin. A broker that has died keeps its attempts until they time out,
+ * so from the moment it stops answering new attempts go to the others, long before a timeout
+ * could say it is gone; a slow broker likewise gets less. A broker is skipped
  * once {@code failureThreshold} attempts in a row timed out on it, for {@code quarantine}; when the
  * quarantine is over, exactly one attempt probes it (the first to find it due) and the others keep
  * skipping it for another quarantine meanwhile. Any answer from a broker (a reply, a refusal, a
@@ -34,6 +37,9 @@ final class BrokerSelector {
 
     private final AtomicIntegerArray failures;
 
+    /** Per broker: attempts sent and not yet ended. */
+    private final AtomicIntegerArray inFlight;
+
     /** Per broker: until when it is skipped, on the {@link System#nanoTime()} clock, or {@link #NOT_SKIPPED}. */
     private final AtomicLongArray skippedUntil;
 
@@ -45,6 +51,7 @@ final class BrokerSelector {
         this.failureThreshold = failureThreshold;
         this.quarantineNanos = quarantineNanos;
         this.failures = new AtomicIntegerArray(brokers);
+        this.inFlight = new AtomicIntegerArray(brokers);
         this.skippedUntil = new AtomicLongArray(brokers);
         for (int i = 0; i < brokers; i++) {
             this.skippedUntil.set(i, NOT_SKIPPED);
@@ -62,11 +69,27 @@ final class BrokerSelector {
     int choose(long excluded, int avoid) {
         long now = System.nanoTime();
         int start = Math.floorMod(this.cursor.getAndIncrement(), this.brokers);
+        int least = -1;
+        int leastInFlight = Integer.MAX_VALUE;
         for (int k = 0; k < this.brokers; k++) {
             int broker = (start + k) % this.brokers;
-            if (broker != avoid && !isExcluded(excluded, broker) && takeIfAvailable(broker, now)) {
+            int load = this.inFlight.get(broker);
+            if (load < leastInFlight && broker != avoid && !isExcluded(excluded, broker)
+                    && !isSkipped(broker)) {
+                least = broker;
+                leastInFlight = load;
+            }
+        }
+        // A broker whose quarantine is over is probed first: one attempt tells whether it is back.
+        for (int k = 0; k < this.brokers; k++) {
+            int broker = (start + k) % this.brokers;
+            if (broker != avoid && !isExcluded(excluded, broker) && isProbeDue(broker, now)
+                    && takeIfAvailable(broker, now)) {
                 return broker;
             }
+        }
+        if (least >= 0) {
+            return least;
         }
         if (avoid >= 0 && !isExcluded(excluded, avoid) && takeIfAvailable(avoid, now)) {
             return avoid;
@@ -91,6 +114,11 @@ final class BrokerSelector {
         return (excluded & (1L << broker)) != 0;
     }
 
+    private boolean isProbeDue(int broker, long now) {
+        long until = this.skippedUntil.get(broker);
+        return until != NOT_SKIPPED && now - until >= 0;
+    }
+
     /** Whether the broker may take an attempt now; a due probe is taken by one caller only. */
     private boolean takeIfAvailable(int broker, long now) {
         long until = this.skippedUntil.get(broker);
@@ -102,6 +130,21 @@ final class BrokerSelector {
         }
         // Quarantine over: this caller probes, everyone else skips it for another quarantine meanwhile.
         return this.skippedUntil.compareAndSet(broker, until, now + this.quarantineNanos);
+    }
+
+    /** An attempt was sent to the broker; {@link #ended(int)} must follow, whatever its outcome. */
+    void started(int broker) {
+        this.inFlight.incrementAndGet(broker);
+    }
+
+    /** An attempt on the broker ended: answered, timed out or failed. */
+    void ended(int broker) {
+        this.inFlight.decrementAndGet(broker);
+    }
+
+    /** Attempts sent to the broker and not yet ended. */
+    int inFlight(int broker) {
+        return this.inFlight.get(broker);
     }
 
     /** The broker answered an attempt: it is alive, whatever the answer said. */

@@ -64,15 +64,22 @@ final class FailoverCall {
 
     /**
      * Chooses the broker of the next attempt and counts a failover if it is not the previous one.
+     * The attempt counts as in flight on that broker until {@link #ended(int)}.
      * @return the broker
      */
     int next() {
         int broker = this.failover.selector().choose(this.unknownAt, this.avoid);
+        this.failover.selector().started(broker);
         if (this.previous >= 0 && broker != this.previous) {
             this.failover.countFailover();
         }
         this.previous = broker;
         return broker;
+    }
+
+    /** The attempt on the broker is over, whichever way; called once per {@link #next()}. */
+    void ended(int broker) {
+        this.failover.selector().ended(broker);
     }
 
     /** The attempt on the broker got its reply. */

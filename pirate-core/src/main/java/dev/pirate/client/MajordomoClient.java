@@ -19,9 +19,10 @@ import dev.pirate.support.Endpoints;
  * Thread-safe: many threads may call it at once. Synchronous calls run on the caller's thread;
  * asynchronous calls share one I/O thread and may have many requests in flight.
  * <p>
- * With {@link #builder(List) several brokers}, the client spreads its requests over them, round
- * robin over the brokers that answer, and an attempt that times out is sent again to another broker
- * at once, with the same PX/1 request id and deadline. A broker on which
+ * With {@link #builder(List) several brokers}, the client spreads its requests over them: each
+ * attempt goes to the broker with the fewest attempts in flight (round robin among equals), so a
+ * broker that stops answering stops getting new requests at once, and an attempt that times out is
+ * sent again to another broker, with the same PX/1 request id and deadline. A broker on which
  * {@link Builder#brokerFailurePolicy(int, Duration) a number of attempts in a row} timed out is
  * skipped for a quarantine, then probed by one request; any answer puts it back in the rotation. A
  * broker that answers "unknown service" (no worker registered with it, e.g. just after it

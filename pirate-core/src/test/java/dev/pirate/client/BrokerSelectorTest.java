@@ -26,6 +26,29 @@ class BrokerSelectorTest {
     }
 
     @Test
+    void choosesTheBrokerWithTheFewestAttemptsInFlightSoOneThatStoppedAnsweringGetsNoMore() {
+        BrokerSelector selector = new BrokerSelector(3, 2, LONG_QUARANTINE);
+        for (int i = 0; i < 5; i++) {
+            selector.started(0);
+        }
+        for (int i = 0; i < 20; i++) {
+            int broker = selector.choose(0, -1);
+            assertThat(broker).as("not the one holding five unanswered attempts").isNotZero();
+            selector.started(broker);
+            selector.ended(broker);
+        }
+        assertThat(selector.inFlight(0)).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            selector.ended(0);
+        }
+        int[] chosen = new int[3];
+        for (int i = 0; i < 30; i++) {
+            chosen[selector.choose(0, -1)]++;
+        }
+        assertThat(chosen).as("round robin again once it caught up").containsExactly(10, 10, 10);
+    }
+
+    @Test
     void aBrokerIsSkippedOnlyAfterTheThresholdOfTimeoutsInARowAndBackAtItsFirstAnswer() {
         BrokerSelector selector = new BrokerSelector(2, 2, LONG_QUARANTINE);
         selector.timedOut(1);
