@@ -74,6 +74,8 @@ source "$ROOT/bench/lib/await-line.sh"
 # runs the bench over all of them and prints its JSON line.
 run() {
     local brokers=$1 i endpoints=""
+    # The previous run's lines must not be taken for this run's.
+    rm -f "$work"/*.out "$work"/*.err
     for ((i = 1; i <= brokers; i++)); do
         start "broker$i" broker --bind 'tcp://127.0.0.1:*' --heartbeat 1s
         endpoints+="${endpoints:+,}$(await_line "broker$i" "broker listening on ")"
