@@ -7,6 +7,7 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
 import zmq.Msg;
+import zmq.io.Metadata;
 import zmq.ZError;
 
 /**
@@ -40,6 +41,9 @@ public final class FrameBuffer {
     private boolean overBudget;
 
     private boolean headComplete;
+
+    /** The sender's authenticated identity (CURVE public key), or {@code null}. */
+    private String userId;
 
     /**
      * Creates a buffer.
@@ -97,6 +101,13 @@ public final class FrameBuffer {
     }
 
     private void add(Msg frame) {
+        if (this.userId == null) {
+            // A ROUTER's routing-id frame carries no metadata; the sender's frames after it do.
+            Metadata metadata = frame.getMetadata();
+            if (metadata != null) {
+                this.userId = metadata.get(Metadata.USER_ID);
+            }
+        }
         this.bytes += frame.size();
         if (!InboundBudget.release(frame)) {
             // Decoded past the socket's budget: no data, and the head ends here.
@@ -128,6 +139,7 @@ public final class FrameBuffer {
         this.oversized = false;
         this.overBudget = false;
         this.headComplete = false;
+        this.userId = null;
     }
 
     /**
@@ -157,6 +169,15 @@ public final class FrameBuffer {
      */
     public byte[][] copyFrom(int from) {
         return Arrays.copyOfRange(this.frames, from, this.count);
+    }
+
+    /**
+     * Returns the identity the sender of the last message was authenticated with: with CURVE and a
+     * ZAP handler, its public key in Z85.
+     * @return the {@code User-Id} of the connection, or {@code null} without authentication
+     */
+    public String userId() {
+        return this.userId;
     }
 
     /**
