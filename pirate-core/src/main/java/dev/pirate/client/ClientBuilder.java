@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
 
@@ -29,6 +30,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     String threadName = "pirate-client-io";
 
     int maxInFlight = 1000;
+
+    ClientSecurity security;
 
     ClientBuilder(String endpoint) {
         this.endpoint = Endpoints.check(endpoint, "endpoint");
@@ -159,10 +162,21 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
         return self();
     }
 
+    /**
+     * Connects with CURVE: the server (broker) is authenticated by its public key, and the client by
+     * its own key pair, which the server must allow (default: none, plain text).
+     * @param security the client settings, or {@code null} for none
+     * @return this builder
+     */
+    public B security(ClientSecurity security) {
+        this.security = security;
+        return self();
+    }
+
     ClientEngine engine(Wire wire) {
         // Guarded: the listener runs on the I/O thread, where an exception would end the loop.
         Executor callbacks = (this.callbackExecutor != null) ? this.callbackExecutor : CallbackExecutor.shared();
         return new ClientEngine(this.endpoint, wire, CompositeListener.guard(this.listener), this.defaults, callbacks,
-                this.maxMessageSize, this.threadName, this.maxInFlight);
+                this.maxMessageSize, this.threadName, this.maxInFlight, this.security);
     }
 }

@@ -14,6 +14,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
@@ -68,6 +69,9 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     private final long maxMessageSize;
 
+    /** CURVE settings of every socket, or {@code null} for plain text. */
+    private final ClientSecurity security;
+
     private volatile boolean closed;
 
     /** Set when one of the context's ZeroMQ I/O threads died: no socket of the context works any more. */
@@ -76,8 +80,9 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     private volatile AsyncLoop asyncLoop;
 
     ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, Executor callbackExecutor,
-            long maxMessageSize, String threadName, int maxInFlight) {
+            long maxMessageSize, String threadName, int maxInFlight, ClientSecurity security) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.security = security;
         this.wire = wire;
         this.listener = listener;
         this.defaults = defaults;
@@ -307,6 +312,9 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     /** Opens a new DEALER connected to the endpoint; the caller owns it. */
     ZMQ.Socket openSocket() {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.DEALER);
+        if (this.security != null) {
+            this.security.applyTo(socket);
+        }
         socket.connect(this.endpoint);
         return socket;
     }

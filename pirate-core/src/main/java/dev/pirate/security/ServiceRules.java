@@ -54,11 +54,21 @@ public final class ServiceRules {
             clients = Set.copyOf(clients);
         }
 
-        boolean mayServe(String key) {
+        /**
+         * Tells whether a key may register as a worker.
+         * @param key a public key in Z85, or {@code null} for a peer without one
+         * @return {@code true} if allowed
+         */
+        public boolean mayServe(String key) {
             return matches(this.workers, key);
         }
 
-        boolean mayCall(String key) {
+        /**
+         * Tells whether a key may call.
+         * @param key a public key in Z85, or {@code null} for a peer without one
+         * @return {@code true} if allowed
+         */
+        public boolean mayCall(String key) {
             return matches(this.clients, key);
         }
 

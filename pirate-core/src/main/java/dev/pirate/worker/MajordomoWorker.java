@@ -14,6 +14,7 @@ import org.zeromq.ZContext;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.support.Endpoints;
 import dev.pirate.support.Checks;
@@ -330,11 +331,12 @@ public final class MajordomoWorker implements AutoCloseable {
      * @param threadFactory creates the connection threads
      * @param protocol the wire protocol
      * @param pirateExtension whether connections negotiate PX/1 before READY
+     * @param security CURVE settings of each connection, or {@code null} for plain text
      */
     record Settings(String endpoint, String service, ContextualRequestHandler handler, int concurrency,
             Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
             Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix,
-            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension) {
+            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, ClientSecurity security) {
     }
 
     /**
@@ -370,6 +372,8 @@ public final class MajordomoWorker implements AutoCloseable {
         private WorkerProtocol protocol = MdpWorkerProtocol.PLAIN;
 
         private boolean pirateExtension = true;
+
+        private ClientSecurity security;
 
         private Builder(String endpoint, String service, ContextualRequestHandler handler) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -485,6 +489,17 @@ public final class MajordomoWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Connects with CURVE: the broker is authenticated by its public key, and the worker by its
+         * own key pair, which the broker must allow (default: none, plain text).
+         * @param security the client settings, or {@code null} for none
+         * @return this builder
+         */
+        public Builder security(ClientSecurity security) {
+            this.security = security;
+            return this;
+        }
+
         Builder protocol(WorkerProtocol protocol) {
             this.protocol = protocol;
             return this;
@@ -500,7 +515,7 @@ public final class MajordomoWorker implements AutoCloseable {
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.threadFactory, this.protocol,
-                    this.pirateExtension));
+                    this.pirateExtension, this.security));
         }
     }
 }

@@ -432,6 +432,9 @@ final class WorkerConnection implements Runnable {
 
     private void openSocket() {
         this.socket = Sockets.create(this.context, SocketType.DEALER);
+        if (this.settings.security() != null) {
+            this.settings.security().applyTo(this.socket);
+        }
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
         this.socket.connect(this.settings.endpoint());
         this.protocol = this.settings.protocol();
