@@ -217,7 +217,7 @@ public final class ThreadedServer implements AutoCloseable {
                 }
                 catch (Exception ex) {
                     this.troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed", name, ex);
-                    reply = ErrorReply.body(name + ": " + ex);
+                    reply = ErrorReply.body(name + ": " + ErrorReply.describe(ex, this.settings.exposeExceptionDetails));
                     success = false;
                 }
                 this.settings.listener.workerRequestCompleted(name, success, System.nanoTime() - start);
@@ -314,6 +314,8 @@ public final class ThreadedServer implements AutoCloseable {
 
         private ServerSecurity security;
 
+        private boolean exposeExceptionDetails;
+
         private Builder(String bind, RequestHandler handler) {
             this.bind = Objects.requireNonNull(bind, "bind");
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -378,6 +380,17 @@ public final class ThreadedServer implements AutoCloseable {
          */
         public Builder security(ServerSecurity security) {
             this.security = security;
+            return this;
+        }
+
+        /**
+         * Sets whether the error reply to a handler that threw names the exception's class (default
+         * {@code false}: the message alone; the server logs the whole exception either way).
+         * @param expose {@code true} to include the class name
+         * @return this builder
+         */
+        public Builder exposeExceptionDetails(boolean expose) {
+            this.exposeExceptionDetails = expose;
             return this;
         }
 

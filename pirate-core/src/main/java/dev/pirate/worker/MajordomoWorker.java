@@ -332,11 +332,13 @@ public final class MajordomoWorker implements AutoCloseable {
      * @param protocol the wire protocol
      * @param pirateExtension whether connections negotiate PX/1 before READY
      * @param security CURVE settings of each connection, or {@code null} for plain text
+     * @param exposeExceptionDetails whether error replies name the exception's class
      */
     record Settings(String endpoint, String service, ContextualRequestHandler handler, int concurrency,
             Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
             Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix,
-            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, ClientSecurity security) {
+            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, ClientSecurity security,
+            boolean exposeExceptionDetails) {
     }
 
     /**
@@ -374,6 +376,8 @@ public final class MajordomoWorker implements AutoCloseable {
         private boolean pirateExtension = true;
 
         private ClientSecurity security;
+
+        private boolean exposeExceptionDetails;
 
         private Builder(String endpoint, String service, ContextualRequestHandler handler) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -500,6 +504,19 @@ public final class MajordomoWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets whether the error reply to a handler that threw names the exception's class, as in
+         * {@code java.lang.IllegalStateException: out of stock} (default {@code false}: the message
+         * alone, so remote callers do not learn the implementation; the worker logs the whole
+         * exception either way).
+         * @param expose {@code true} to include the class name
+         * @return this builder
+         */
+        public Builder exposeExceptionDetails(boolean expose) {
+            this.exposeExceptionDetails = expose;
+            return this;
+        }
+
         Builder protocol(WorkerProtocol protocol) {
             this.protocol = protocol;
             return this;
@@ -515,7 +532,7 @@ public final class MajordomoWorker implements AutoCloseable {
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.threadFactory, this.protocol,
-                    this.pirateExtension, this.security));
+                    this.pirateExtension, this.security, this.exposeExceptionDetails));
         }
     }
 }

@@ -354,7 +354,7 @@ final class WorkerConnection implements Runnable {
         catch (Exception | LinkageError | AssertionError ex) {
             // Errors a handler can cause are reported like exceptions; the connection must survive them.
             troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed", service, ex);
-            reply = ErrorReply.body(service + ": " + ex);
+            reply = ErrorReply.body(service + ": " + ErrorReply.describe(ex, this.settings.exposeExceptionDetails()));
             success = false;
         }
         finally {
