@@ -210,6 +210,14 @@ public final class MajordomoBroker implements AutoCloseable {
     }
 
     /**
+     * Tells whether the broker is a CURVE server.
+     * @return {@code true} when built with a {@link ServerSecurity}
+     */
+    public boolean isCurve() {
+        return this.settings.security != null;
+    }
+
+    /**
      * Returns the latest published picture of the broker, at most about 100 ms old.
      * @return the snapshot
      */

@@ -118,6 +118,10 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         return this.endpoint;
     }
 
+    boolean isCurve() {
+        return this.security != null;
+    }
+
     Wire wire() {
         return this.wire;
     }

@@ -103,6 +103,14 @@ public final class MajordomoWorker implements AutoCloseable {
     }
 
     /**
+     * Tells whether the connections use CURVE.
+     * @return {@code true} when built with a {@link ClientSecurity}
+     */
+    public boolean isCurve() {
+        return this.settings.security() != null;
+    }
+
+    /**
      * Returns the broker endpoint.
      * @return the endpoint the connections connect to
      */

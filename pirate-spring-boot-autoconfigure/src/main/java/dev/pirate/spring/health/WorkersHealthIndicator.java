@@ -57,6 +57,7 @@ public class WorkersHealthIndicator implements HealthIndicator {
             services.put(worker.service(), details);
         }
         return (up ? Health.up() : Health.down()).withDetail("endpoint", endpoint(workers))
+            .withDetail("curve", !workers.isEmpty() && workers.get(0).isCurve())
             .withDetail("services", services)
             .build();
     }
