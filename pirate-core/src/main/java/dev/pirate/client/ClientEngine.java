@@ -318,10 +318,11 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.DEALER);
         if (this.security != null) {
             this.security.applyTo(socket);
-            // A connection the server's authentication refuses loses its pipe, and a send would wait
-            // for one forever: it fails instead, and its attempt times out as if the message were lost.
-            socket.setSendTimeOut(0);
         }
+        // A connection whose security handshake fails (a key the server refuses, CURVE on one side
+        // only) loses its pipe, and a send would wait for one forever: it fails instead, and its
+        // attempt times out as if the message were lost. A fresh socket's pipe never fills otherwise.
+        socket.setSendTimeOut(0);
         socket.connect(this.endpoint);
         return socket;
     }

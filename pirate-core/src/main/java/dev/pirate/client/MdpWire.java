@@ -19,7 +19,7 @@ final class MdpWire implements Wire {
     @Override
     public boolean send(ZMQ.Socket socket, String service, List<byte[]> body, CallMeta call) {
         if (!socket.send(Mdp.EMPTY, ZMQ.SNDMORE)) {
-            // No pipe to send on (a secured connection refused): the attempt times out.
+            // No pipe to send on (a failed security handshake): the attempt times out.
             return false;
         }
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);

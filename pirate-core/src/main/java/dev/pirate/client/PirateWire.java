@@ -87,7 +87,7 @@ final class PirateWire implements Wire {
             return false;
         }
         if (!socket.send(Mdp.EMPTY, ZMQ.SNDMORE)) {
-            // No pipe to send on (a secured connection refused): the attempt times out.
+            // No pipe to send on (a failed security handshake): the attempt times out.
             return true;
         }
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);

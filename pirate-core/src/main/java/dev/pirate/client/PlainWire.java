@@ -18,7 +18,7 @@ final class PlainWire implements Wire {
     @Override
     public boolean send(ZMQ.Socket socket, String target, List<byte[]> body, CallMeta call) {
         if (!socket.send(Mdp.EMPTY, ZMQ.SNDMORE)) {
-            // No pipe to send on (a secured connection refused): the attempt times out.
+            // No pipe to send on (a failed security handshake): the attempt times out.
             return false;
         }
         int last = body.size() - 1;

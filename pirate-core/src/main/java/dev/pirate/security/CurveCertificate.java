@@ -135,6 +135,15 @@ public final class CurveCertificate {
     }
 
     /**
+     * Returns the secret key, for a tool that shows or stores it; never log it.
+     * @return 40 Z85 characters
+     * @throws IllegalStateException if this certificate has no secret key
+     */
+    public String secretKey() {
+        return CurveKeys.encode(secretKeyBytes());
+    }
+
+    /**
      * Tells whether this certificate holds a secret key, as a socket's own certificate must.
      * @return {@code true} for a key pair
      */
