@@ -66,11 +66,11 @@ class CurveCommandsTest {
         keygen("cli");
         keygen("stranger");
         try (BackgroundRun broker = BackgroundRun.start("broker", "--bind", "tcp://127.0.0.1:*", "--certificate",
-                secret("broker"), "--authorized-key", publicKey("worker"), "--authorized-key", publicKey("cli"),
+                secret("broker"), "--authorized-key=" + publicKey("worker"), "--authorized-key=" + publicKey("cli"),
                 "--allow-workers", "echo=" + publicKey("worker"), "--allow-clients", "echo=*")) {
             String endpoint = broker.awaitLine("broker listening on ");
             try (BackgroundRun worker = BackgroundRun.start("worker", "--connect", endpoint, "--service", "echo",
-                    "--server-key", publicKey("broker"), "--certificate", secret("worker"))) {
+                    "--server-key=" + publicKey("broker"), "--certificate", secret("worker"))) {
                 worker.awaitLine("worker ready");
                 CliRun call = CliRun.of("call", "--connect", endpoint, "--service", "echo", "--server-certificate",
                         this.keys.resolve("broker").toString(), "--certificate", secret("cli"), "--timeout", "10s",
@@ -78,13 +78,13 @@ class CurveCommandsTest {
                 assertThat(call.exitCode()).as(call.err()).isEqualTo(ExitCodes.OK);
                 assertThat(call.outLines()).containsExactly("secured hello");
 
-                CliRun mmi = CliRun.of("mmi", "--connect", endpoint, "--server-key", publicKey("broker"),
+                CliRun mmi = CliRun.of("mmi", "--connect", endpoint, "--server-key=" + publicKey("broker"),
                         "--certificate", secret("cli"), "--timeout", "10s", "echo");
                 assertThat(mmi.exitCode()).as(mmi.err()).isEqualTo(ExitCodes.OK);
                 assertThat(mmi.outLines()).containsExactly("200");
 
-                CliRun stranger = CliRun.of("call", "--connect", endpoint, "--service", "echo", "--server-key",
-                        publicKey("broker"), "--certificate", secret("stranger"), "--timeout", "500ms", "--retries",
+                CliRun stranger = CliRun.of("call", "--connect", endpoint, "--service", "echo", "--server-key="
+                        + publicKey("broker"), "--certificate", secret("stranger"), "--timeout", "500ms", "--retries",
                         "0", "let me in");
                 assertThat(stranger.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
             }
@@ -109,8 +109,8 @@ class CurveCommandsTest {
 
     @Test
     void allowListOptionsWithoutACertificateAreAUsageError() {
-        CliRun run = CliRun.of("server", "--bind", "tcp://127.0.0.1:*", "--authorized-key",
-                CurveCertificate.generate().publicKey());
+        CliRun run = CliRun.of("server", "--bind", "tcp://127.0.0.1:*", "--authorized-key="
+                + CurveCertificate.generate().publicKey());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("need --certificate");
     }
@@ -121,12 +121,12 @@ class CurveCommandsTest {
         keygen("peer");
         try (BackgroundRun queue = BackgroundRun.start("queue", "--mode", "paranoid", "--frontend",
                 "tcp://127.0.0.1:*", "--backend", "tcp://127.0.0.1:*", "--certificate", secret("queue"),
-                "--authorized-key", publicKey("peer"))) {
+                "--authorized-key=" + publicKey("peer"))) {
             String[] endpoints = queue.awaitLine("queue listening on ").split(" ");
             try (BackgroundRun worker = BackgroundRun.start("worker", "--protocol", "ppp", "--connect", endpoints[1],
-                    "--server-key", publicKey("queue"), "--certificate", secret("peer"))) {
+                    "--server-key=" + publicKey("queue"), "--certificate", secret("peer"))) {
                 worker.awaitLine("worker ready");
-                CliRun call = CliRun.of("call", "--direct", endpoints[0], "--server-key", publicKey("queue"),
+                CliRun call = CliRun.of("call", "--direct", endpoints[0], "--server-key=" + publicKey("queue"),
                         "--certificate", secret("peer"), "--timeout", "10s", "queued");
                 assertThat(call.exitCode()).as(call.err()).isEqualTo(ExitCodes.OK);
                 assertThat(call.outLines()).containsExactly("queued");
@@ -135,7 +135,7 @@ class CurveCommandsTest {
         try (BackgroundRun server = BackgroundRun.start("server", "--bind", "tcp://127.0.0.1:*", "--certificate",
                 secret("queue"), "--allow-any-key")) {
             String endpoint = server.awaitLine("server listening on ");
-            CliRun call = CliRun.of("call", "--direct", endpoint, "--server-key", publicKey("queue"), "--timeout", "10s",
+            CliRun call = CliRun.of("call", "--direct", endpoint, "--server-key=" + publicKey("queue"), "--timeout", "10s",
                     "any key");
             assertThat(call.exitCode()).as(call.err()).isEqualTo(ExitCodes.OK);
             assertThat(call.outLines()).containsExactly("any key");
