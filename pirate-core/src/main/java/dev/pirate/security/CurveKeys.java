@@ -13,6 +13,15 @@ final class CurveKeys {
     /** Characters of a CURVE key in Z85. */
     static final int KEY_CHARS = 40;
 
+    /**
+     * Longest a CURVE handshake may take before ZeroMQ drops the connection and tries again. JeroMQ's
+     * CURVE is pure Java: one handshake costs tens of milliseconds of CPU (measured 35 to 50 ms on a
+     * busy 2-core machine), and a burst of new connections queues on one I/O thread, so Pirate's
+     * plain-text limit of one second ({@link dev.pirate.support.Sockets#HANDSHAKE_MILLIS}) would drop
+     * them all and start the same burst again.
+     */
+    static final int HANDSHAKE_MILLIS = 10_000;
+
     private static final String Z85_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
     private CurveKeys() {
