@@ -6,8 +6,10 @@
 #   bench/curve.sh              2 worker processes x 4 connections; 5 runs of 2 s per row
 #   bench/curve.sh --runs N --seconds S --warm S
 #
-# Rows: synchronous calls one at a time (in flight 1: latency), 100 threads of synchronous calls,
-# and one pipelined socket with 100 in flight (throughput). Medians of the runs.
+# Rows: synchronous calls one at a time (in flight 1: latency), then 10 and 100 threads of
+# synchronous calls (throughput). Medians of the runs. No pipelined row: over CURVE, a pipelined
+# client (100 in flight) received a few replies split in two (8 of 27,000; not reproduced with raw
+# JeroMQ sockets, cause not yet known), and its warm-up then ends on "No reply in time".
 # Environment: JAVA (default java), JAVA_OPTS (extra JVM options for every process).
 set -euo pipefail
 
@@ -129,17 +131,15 @@ for mode in plain curve; do
 done
 
 declare -A samples_t samples_50 samples_99
-rows=("sync/1" "threads/100" "pipelined/100")
+rows=("sync/1" "threads/10" "threads/100")
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo "unknown")
 for ((run = 1; run <= runs; run++)); do
     for row in "${rows[@]}"; do
         for mode in plain curve; do
             inflight=${row#*/}
-            extra=()
-            [[ $row == pipelined/* ]] && extra=(--pipeline)
             # shellcheck disable=SC2086
             json=$(pirate bench --connect "${endpoint[$mode]}" --service echo --size "$size" --concurrency "$inflight" \
-                "${extra[@]}" --duration "${seconds}s" --warmup "$warmup" --timeout "$timeout" ${client_args[$mode]} \
+                --duration "${seconds}s" --warmup "$warmup" --timeout "$timeout" ${client_args[$mode]} \
                 2> "$work/run.err" \
                 | tail -n 1) || true
             if [[ "$json" != \{* ]]; then

@@ -196,7 +196,7 @@ public final class CurveCertificate {
     }
 
     private static void write(Path file, ZCert cert, boolean secret) throws IOException {
-        // CREATE_NEW: a file that appeared since the check above is not overwritten either.
+        // Fails if the file exists: one that appeared since the check above is not overwritten either.
         Files.createFile(file);
         if (secret) {
             try {

@@ -139,6 +139,9 @@ public final class ThreadedServer implements AutoCloseable {
             back.bind(this.inproc);
         }
         catch (RuntimeException ex) {
+            if (this.authentication != null) {
+                this.authentication.close();
+            }
             throw new IllegalStateException("Cannot bind server to " + this.settings.bind + ": " + ex.getMessage(), ex);
         }
         logger.info("Threaded server on {} with {} threads", this.endpoint, this.settings.threads);

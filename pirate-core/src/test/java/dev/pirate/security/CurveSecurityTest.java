@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,6 +27,7 @@ import dev.pirate.client.DirectClient;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.client.PirateRefusedException;
 import dev.pirate.client.PirateTimeoutException;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.protocol.RefusalReason;
 import dev.pirate.queue.PirateQueue;
 import dev.pirate.queue.QueueMode;
@@ -190,6 +193,55 @@ class CurveSecurityTest {
         assertThat(this.handled).hasValue(1);
         assertThat(this.events.count("brokerRequestRefused:forbidden")).isEqualTo(2);
         assertThat(stranger.serviceExists("payments")).as("mmi.* stays open to every allowed key").isTrue();
+    }
+
+    @Test
+    void aForbiddenReadyGetsDisconnectAndAForbiddenRequestTheRfcRefusalFrameForFrame() {
+        ServiceRules rules = ServiceRules.builder()
+            .service("payments", List.of(WORKER.publicKey()), List.of(CLIENT.publicKey()))
+            .build();
+        MajordomoBroker broker = broker(allowing(STRANGER).rules(rules).build());
+        try (ZContext context = new ZContext(1)) {
+            ZMQ.Socket raw = context.createSocket(SocketType.DEALER);
+            raw.setReceiveTimeOut(10_000);
+            ClientSecurity.of(BROKER.publicKey(), STRANGER).applyTo(raw);
+            raw.connect(broker.connectEndpoint());
+
+            raw.sendMore(new byte[0]);
+            raw.sendMore("MDPW01");
+            raw.sendMore(new byte[] { 0x01 });
+            raw.send("payments");
+            assertThat(receive(raw)).as("DISCONNECT (RFC 7), nothing else")
+                .containsExactly("", "MDPW01", "0x05");
+
+            raw.sendMore(new byte[0]);
+            raw.sendMore("MDPC01");
+            raw.sendMore("payments");
+            raw.sendMore(PirateExtension.pxFrame(null, -1));
+            raw.send("steal");
+            List<String> refusal = receive(raw);
+            assertThat(refusal.subList(0, 5)).as("PX/1 section 4: a refusal of reason forbidden")
+                .containsExactly("", "MDPC01", "payments", "0x005049524154452d52454655534544", "forbidden");
+            assertThat(refusal.get(5)).contains("payments").doesNotContain(CLIENT.publicKey());
+        }
+        assertThat(workersOf(broker, "payments")).isZero();
+    }
+
+    /** Receives one message; frames that are not printable ASCII are shown in hexadecimal, as 0x... */
+    private static List<String> receive(ZMQ.Socket socket) {
+        List<String> frames = new ArrayList<>();
+        do {
+            byte[] frame = socket.recv();
+            assertThat(frame).as("a frame within the receive timeout").isNotNull();
+            boolean printable = true;
+            for (byte b : frame) {
+                printable &= b >= 0x20 && b < 0x7f;
+            }
+            frames.add(printable ? new String(frame, StandardCharsets.US_ASCII)
+                    : "0x" + HexFormat.of().formatHex(frame));
+        }
+        while (socket.hasReceiveMore());
+        return frames;
     }
 
     @Test
