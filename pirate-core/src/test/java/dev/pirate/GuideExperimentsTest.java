@@ -201,14 +201,14 @@ class GuideExperimentsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !killer.isAlive());
         }
 
-        long executedTwice = executions.values().stream().filter((count) -> count.get() == 2).count();
+        long executedAgain = executions.values().stream().filter((count) -> count.get() > 1).count();
         long extraExecutions = executions.values().stream().mapToLong((count) -> count.get() - 1).sum();
         long retries = events.count("clientRetry:" + queue.frontendEndpoint());
         System.out.printf("%s Pirate chaos (seed base %d, killed worker seed %d, client seeds %d..%d): "
-                + "%d requests, %d replies, %d mismatched, %d ids executed twice (%d extra executions), "
+                + "%d requests, %d replies, %d mismatched, %d ids executed more than once (%d extra executions), "
                 + "%d workers killed mid-request, %d overloads, %d client retries%n", mode, CHAOS_SEED_BASE,
                 chaosSeed(0), chaosSeed(1), chaosSeed(CHAOS_CLIENTS), sent.size(),
-                replies.values().stream().mapToInt(AtomicInteger::get).sum(), mismatches.size(), executedTwice,
+                replies.values().stream().mapToInt(AtomicInteger::get).sum(), mismatches.size(), executedAgain,
                 extraExecutions, kills.get(), overloads.get(), retries);
 
         assertThat(sent).hasSize(CHAOS_CLIENTS * CHAOS_REQUESTS_PER_CLIENT).doesNotHaveDuplicates();
@@ -216,12 +216,13 @@ class GuideExperimentsTest {
         assertThat(replies.keySet()).as("ids that got a reply").containsExactlyInAnyOrderElementsOf(sent);
         assertThat(replies).as("replies per id").allSatisfy((id, count) -> assertThat(count.get()).as(id).isEqualTo(1));
         assertThat(executions.keySet()).as("ids executed at least once").containsExactlyInAnyOrderElementsOf(sent);
-        assertThat(executions).as("executions per id, at least once and at most twice")
-            .allSatisfy((id, count) -> assertThat(count.get()).as(id).isBetween(1, 2));
+        // A kill or an overload makes the client retry, and so does a request that a loaded machine
+        // stalls past the client's timeout: the count of retries bounds the extra executions, not the
+        // kills and overloads alone (a stalled retry of a killed request runs a third time).
+        assertThat(executions).as("executions per id, at least once")
+            .allSatisfy((id, count) -> assertThat(count.get()).as(id).isPositive());
         assertThat(killedIds).as("an id whose worker was killed ran again elsewhere")
-            .allSatisfy((id) -> assertThat(executions.get(id).get()).as(id).isEqualTo(2));
-        assertThat(executedTwice).as("ids executed twice, each caused by a kill or an overload")
-            .isLessThanOrEqualTo(kills.get() + overloads.get());
+            .allSatisfy((id) -> assertThat(executions.get(id).get()).as(id).isGreaterThanOrEqualTo(2));
         assertThat(extraExecutions).as("every extra execution needed a client retry").isLessThanOrEqualTo(retries);
         assertThat(kills.get()).as("workers killed mid-request").isGreaterThanOrEqualTo(3);
         assertThat(overloads.get()).as("overloads").isGreaterThanOrEqualTo(1);

@@ -94,6 +94,44 @@ class MdpInteropTest {
         assertThat(client.output()).containsExactly("SHOUT", "SHOUT", "SHOUT");
     }
 
+    /**
+     * Worker credit (PX/1 section 5.1) on our side only: their client's requests reach our credited
+     * worker through our broker, which also keeps serving their plain worker for the same service.
+     */
+    @Test
+    void theirClientAndTheirWorkerMixWithOurCreditedWorkerOnOurBroker() {
+        MajordomoBroker broker = ourBroker();
+        track(PythonPeer.startReady("mdp_worker.py", "--connect", broker.connectEndpoint(), "--service", "mixed"));
+        MajordomoWorker worker = track(MajordomoWorker.builder(broker.connectEndpoint(), "mixed", (body) -> body)
+            .concurrency(2).prefetch(8).build());
+        worker.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> broker.snapshot().workers() == 2);
+        PythonPeer client = track(PythonPeer.start("mdp_client.py", "--connect", broker.connectEndpoint(), "--service",
+                "mixed", "--timeout-ms", "2000", "--retries", "5", "--count", "20", "both"));
+        assertThat(client.awaitExit(Duration.ofSeconds(60))).isZero();
+        assertThat(client.output()).hasSize(20).containsOnly("both");
+        MajordomoClient ours = ourClient(broker.connectEndpoint());
+        for (int i = 0; i < 20; i++) {
+            assertThat(ours.request("mixed", List.of(bytes("m" + i), bytes("z")))).extracting(dev.pirate.testing.RawPeer::text)
+                .containsExactly("m" + i, "z");
+        }
+    }
+
+    /** Their broker gives our credited worker no ticket: it serves plain MDP/0.1, one request at a time. */
+    @Test
+    void ourCreditedWorkerServesTheirBrokerInPlainMdp() {
+        String endpoint = theirBroker();
+        MajordomoWorker worker = track(MajordomoWorker.builder(endpoint, "echo", (body) -> body).concurrency(2)
+            .prefetch(8).build());
+        worker.start();
+        MajordomoClient client = ourClient(endpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.serviceExists("echo"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.request("echo", List.of(bytes("c" + i), bytes("y"))))
+                .extracting(dev.pirate.testing.RawPeer::text).containsExactly("c" + i, "y");
+        }
+    }
+
     @Test
     void theirBrokerServesOurWorkerToOurClientAndTheirClient() {
         String endpoint = theirBroker();

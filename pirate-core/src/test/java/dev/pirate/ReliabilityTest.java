@@ -92,8 +92,11 @@ class ReliabilityTest {
         assertThat(describe(taken.subList(4, taken.size()))).containsExactly("", "work-17");
         // Killed mid-request: no REPLY, no DISCONNECT, no more heartbeats.
         doomed.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.snapshot().workersExpired() == 1);
 
-        // Only now a second worker, so the broker could not have sent the request to it at first.
+        // Only now a second worker, so the broker could not have sent the request to it at first, and the
+        // requeued request reaches it at once (a worker that READY'd while the broker's tick stalled on a
+        // loaded machine could otherwise expire together with the dead one).
         RawPeer second = track(RawPeer.connect(SocketType.DEALER, broker.connectEndpoint()));
         second.send(EMPTY, W, READY, bytes("job"));
         List<byte[]> requeued = nextNonHeartbeat(second, Duration.ofSeconds(10));

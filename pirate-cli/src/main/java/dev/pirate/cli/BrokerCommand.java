@@ -79,6 +79,11 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Most service names the broker knows at once (default: ${DEFAULT-VALUE}).")
     private int maxServices;
 
+    @Option(names = "--max-worker-credit", defaultValue = "1000", paramLabel = "N",
+            description = "Most requests one worker connection is given at once, whatever credit it offers "
+                    + "(PX/1 worker credit; default: ${DEFAULT-VALUE}).")
+    private int maxWorkerCredit;
+
     @Option(names = "--max-redeliveries", defaultValue = "2", paramLabel = "N",
             description = "Times a request is queued again after its worker died, before it is dropped as poison "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -138,6 +143,7 @@ final class BrokerCommand implements Callable<Integer> {
                 .maxClientRequests(this.maxClientRequests)
                 .maxServices(this.maxServices)
                 .maxRedeliveries(this.maxRedeliveries)
+                .maxWorkerCredit(this.maxWorkerCredit)
                 .unknownServiceGrace(this.unknownServiceGrace)
                 .replyRetention(this.replyRetention)
                 .workerReturnTime(this.workerReturnTime)

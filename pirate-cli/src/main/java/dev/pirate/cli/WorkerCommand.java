@@ -52,8 +52,15 @@ final class WorkerCommand implements Callable<Integer> {
     private String service;
 
     @Option(names = "--concurrency", defaultValue = "1", paramLabel = "N",
-            description = "Connections, each handling one request at a time (default: ${DEFAULT-VALUE}).")
+            description = "Requests handled at once: connections each handling one at a time, or with --prefetch "
+                    + "above 1, handler threads of one connection (default: ${DEFAULT-VALUE}).")
     private int concurrency;
+
+    @Option(names = "--prefetch", defaultValue = "1", paramLabel = "N",
+            description = "mdp only: requests the worker takes from the broker at once (PX/1 worker credit); above 1 "
+                    + "one connection takes them all and runs them on --concurrency threads "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int prefetch;
 
     @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Heartbeat interval; use the broker's or queue's (default: 2500ms for mdp, 1s for ppp; "
@@ -103,6 +110,10 @@ final class WorkerCommand implements Callable<Integer> {
             throw new ParameterException(this.spec.commandLine(),
                     "Missing required option: '--service=NAME' (needed with --protocol mdp)");
         }
+        if (this.protocol != Protocol.MDP && this.prefetch != 1) {
+            throw new ParameterException(this.spec.commandLine(),
+                    "--prefetch applies to --protocol mdp only: worker credit is a Majordomo (PX/1) extension");
+        }
         if (this.protocol != Protocol.MDP && this.service != null) {
             throw new ParameterException(this.spec.commandLine(),
                     "--service applies to --protocol mdp only: a Pirate queue does not route by service");
@@ -115,6 +126,7 @@ final class WorkerCommand implements Callable<Integer> {
             case MDP -> {
                 MajordomoWorker worker = MajordomoWorker.builder(this.endpoint, this.service, WorkerCommand::echo)
                     .concurrency(this.concurrency)
+                    .prefetch(this.prefetch)
                     .heartbeatInterval(heartbeatOr(MDP_HEARTBEAT))
                     .liveness(this.liveness)
                     .shutdownGracePeriod(GRACE_PERIOD)

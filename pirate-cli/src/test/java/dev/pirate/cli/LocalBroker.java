@@ -50,6 +50,11 @@ final class LocalBroker implements AutoCloseable {
         return this.broker.connectEndpoint();
     }
 
+    /** Worker connections the broker has registered, its own workers' and others'. */
+    int registeredWorkers() {
+        return this.broker.snapshot().workers();
+    }
+
     @Override
     public void close() {
         this.workers.forEach((worker) -> worker.stop(Duration.ofSeconds(1)));

@@ -35,6 +35,33 @@ class WorkerCommandTest {
     }
 
     @Test
+    void mdpWorkerWithPrefetchServesThroughOneConnection() {
+        try (LocalBroker broker = LocalBroker.start();
+                BackgroundRun worker = BackgroundRun.start("worker", "--connect", broker.endpoint(), "--service",
+                        "echo", "--heartbeat", "250ms", "--concurrency", "2", "--prefetch", "16")) {
+            worker.awaitLine("worker ready");
+            try (MajordomoClient client = MajordomoClient.builder(broker.endpoint())
+                    .timeout(Duration.ofSeconds(5))
+                    .build()) {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.request("echo", bytes("ahoy" + i))).asString(StandardCharsets.UTF_8)
+                        .isEqualTo("ahoy" + i);
+                }
+            }
+            assertThat(broker.registeredWorkers()).as("one connection, not one per handler thread").isOne();
+            assertThat(worker.stop().exitCode()).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
+    void prefetchWithAQueueProtocolIsUsageError() {
+        CliRun run = CliRun.of("worker", "--protocol", "ppp", "--connect", "tcp://127.0.0.1:5555", "--prefetch", "4");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.errLines().get(0)).contains("--prefetch", "mdp only");
+    }
+
+    @Test
     void pppWorkerServesAParanoidQueue() {
         assertWorkerServesQueue(QueueMode.PARANOID, "ppp");
     }

@@ -387,8 +387,9 @@ final class BrokerEngine {
             return;
         }
         if (frames.isOversized()) {
-            if (command == MdpCommand.REPLY && isReplyToHeldRequest(frames, worker)) {
-                onReplyNotKept(worker, frames.isOverBudget(), now);
+            PendingRequest answered = (command == MdpCommand.REPLY) ? heldRequestOf(frames, worker) : null;
+            if (answered != null) {
+                onReplyNotKept(worker, answered, frames.isOverBudget(), now);
             }
             else {
                 reject(sender, InvalidReason.OVERSIZED, true);
@@ -404,9 +405,27 @@ final class BrokerEngine {
         }
     }
 
-    private static boolean isReplyToHeldRequest(FrameBuffer frames, WorkerEntry worker) {
-        return worker != null && worker.request != null && frames.size() >= 6 && frames.get(5).length == 0
-                && Arrays.equals(frames.get(4), worker.request.envelope);
+    /**
+     * Returns the request a REPLY answers: the one its ticket names (PX/1 section 5.1), or the only one
+     * a worker without tickets holds; either way the reply's client address must be the request's.
+     * @return the request, or {@code null} if the reply names none that the worker holds
+     */
+    private static PendingRequest heldRequestOf(FrameBuffer frames, WorkerEntry worker) {
+        if (worker == null || worker.held == 0 || frames.size() < 6 || frames.get(5).length != 0) {
+            return null;
+        }
+        PendingRequest request;
+        if (worker.ticketed) {
+            if (frames.size() < 7 || !PirateExtension.isPxFrame(frames.get(6))
+                    || !PirateExtension.isWellFormed(frames.get(6))) {
+                return null;
+            }
+            request = worker.heldByTicket(PirateExtension.ticket(frames.get(6)));
+        }
+        else {
+            request = worker.onlyRequest();
+        }
+        return (request != null && Arrays.equals(frames.get(4), request.envelope)) ? request : null;
     }
 
     private void onReady(FrameBuffer frames, byte[] sender, WorkerEntry known, long now) {
@@ -444,7 +463,10 @@ final class BrokerEngine {
             }
             service = newService(serviceFrame, now);
         }
-        WorkerEntry worker = new WorkerEntry(ByteKey.copyOf(sender), service);
+        // Credit is offered with a field of READY's PX frame (PX/1 section 5.1); without it, MDP/0.1's one.
+        int offered = pirate ? PirateExtension.credit(frames.get(5)) : 0;
+        int credit = (offered > 0) ? Math.min(offered, this.limits.maxWorkerCredit()) : 1;
+        WorkerEntry worker = new WorkerEntry(ByteKey.copyOf(sender), service, offered > 0, credit);
         worker.pirate = pirate;
         service.orphanSwept = false;
         worker.expiresAtNanos = now + this.workerLifetimeNanos;
@@ -452,30 +474,31 @@ final class BrokerEngine {
         service.workers++;
         logger.debug("Worker {} registered for service '{}'", worker.identity, service.name);
         this.listener.brokerWorkerRegistered(service.name);
-        service.addIdle(worker);
+        service.addAvailable(worker);
         dispatch(service);
         this.listener.brokerQueueLength(service.name, service.requests.size());
     }
 
     private void onReply(FrameBuffer frames, byte[] sender, WorkerEntry worker, long now) {
-        if (worker == null || worker.request == null) {
+        if (worker == null || worker.held == 0) {
             reject(sender, InvalidReason.UNEXPECTED_COMMAND, true);
             return;
         }
-        if (frames.size() < 7 || frames.get(5).length != 0) {
+        // A ticketed reply has its PX frame between the empty delimiter and the body.
+        int bodyStart = worker.ticketed ? 7 : 6;
+        if (frames.size() <= bodyStart || frames.get(5).length != 0) {
             reject(sender, InvalidReason.MISSING_FRAMES, true);
             return;
         }
-        PendingRequest request = worker.request;
-        if (!Arrays.equals(frames.get(4), request.envelope)) {
+        PendingRequest request = heldRequestOf(frames, worker);
+        if (request == null) {
             reject(sender, InvalidReason.UNEXPECTED_COMMAND, true);
             return;
         }
         ServiceEntry service = worker.service;
-        finish(worker, now);
+        finish(worker, request, now);
         service.served++;
-        forwardReply(frames, request, service);
-        service.addIdle(worker);
+        forwardReply(frames, bodyStart, request, service);
         dispatch(service);
         this.listener.brokerQueueLength(service.name, service.requests.size());
     }
@@ -485,10 +508,9 @@ final class BrokerEngine {
      * inbound budget): the client is told, the worker stays, and the request is not handed to another
      * worker, whose reply would be as large.
      */
-    private void onReplyNotKept(WorkerEntry worker, boolean overBudget, long now) {
-        PendingRequest request = worker.request;
+    private void onReplyNotKept(WorkerEntry worker, PendingRequest request, boolean overBudget, long now) {
         ServiceEntry service = worker.service;
-        finish(worker, now);
+        finish(worker, request, now);
         this.repliesDropped++;
         this.listener.brokerReplyDropped(overBudget ? "over-budget" : "too-large");
         this.noticeLog.log(Notice.REPLY_TOO_LARGE, "Reply of a worker of '{}' not kept ({}); the client is refused "
@@ -501,16 +523,20 @@ final class BrokerEngine {
             answerWithRefusal(request, service, RefusalReason.REPLY_TOO_LARGE, "The reply of service '" + service.name
                     + "' is over the broker's limit of " + this.limits.maxMessageSize() + " bytes");
         }
-        service.addIdle(worker);
         dispatch(service);
         this.listener.brokerQueueLength(service.name, service.requests.size());
     }
 
-    /** Takes the worker's request off it: the request is answered (or refused) by the caller. */
-    private void finish(WorkerEntry worker, long now) {
-        retire(worker.request);
-        worker.request = null;
+    /**
+     * Takes a request off its worker, which moves to the list of its new load: the request is
+     * answered (or refused) by the caller.
+     */
+    private void finish(WorkerEntry worker, PendingRequest request, long now) {
+        retire(request);
+        worker.release(request);
         worker.expiresAtNanos = now + this.workerLifetimeNanos;
+        worker.service.removeAvailable(worker);
+        worker.service.addAvailable(worker);
     }
 
     /** The broker no longer holds the request: its bytes and its request id are free again. */
@@ -545,7 +571,7 @@ final class BrokerEngine {
 
     private void dispatch(ServiceEntry service) {
         long now = 0;
-        while (!service.requests.isEmpty() && service.idleWorkers > 0) {
+        while (!service.requests.isEmpty() && service.available > 0) {
             PendingRequest request = service.requests.pollFirst();
             if (request.hasDeadline) {
                 now = (now == 0) ? System.nanoTime() : now;
@@ -554,13 +580,15 @@ final class BrokerEngine {
                     continue;
                 }
             }
-            WorkerEntry worker = service.pollIdle();
+            WorkerEntry worker = service.pollLeastLoaded();
+            worker.hold(request);
             if (sendRequest(worker, request)) {
-                worker.request = request;
                 request.deliveries++;
+                service.addAvailable(worker);
             }
             else {
                 // The worker's connection is gone (ROUTER_MANDATORY told us): keep the request.
+                worker.release(request);
                 service.requests.addFirst(request);
                 logger.debug("Worker {} of '{}' is unreachable; forgetting it", worker.identity, service.name);
                 forget(worker, System.nanoTime());
@@ -581,7 +609,7 @@ final class BrokerEngine {
         if (worker.pirate) {
             this.socket.send(PirateExtension.pxFrame(
                     (request.requestId != null) ? request.requestId.bytes() : null,
-                    request.remainingMillis(System.nanoTime())), ZMQ.SNDMORE);
+                    request.remainingMillis(System.nanoTime()), worker.ticketed ? request.ticket : -1), ZMQ.SNDMORE);
         }
         sendBody(request.body);
         return true;
@@ -603,7 +631,7 @@ final class BrokerEngine {
 
     // --- replies and refusals to clients ---
 
-    private void forwardReply(FrameBuffer frames, PendingRequest request, ServiceEntry service) {
+    private void forwardReply(FrameBuffer frames, int bodyStart, PendingRequest request, ServiceEntry service) {
         ClientEntry client = request.client;
         if (client.backlog.isEmpty()) {
             int sent = sendFirst(client.identity.bytes());
@@ -611,19 +639,19 @@ final class BrokerEngine {
                 this.socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
                 this.socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
                 this.socket.send(service.nameFrame, ZMQ.SNDMORE);
-                frames.sendFrom(this.socket, 6);
+                frames.sendFrom(this.socket, bodyStart);
                 answered(client);
                 return;
             }
             if (sent == PEER_GONE) {
                 logger.debug("Client {} of '{}' left before its reply", client.identity, service.name);
-                byte[][] body = frames.copyFrom(6);
+                byte[][] body = frames.copyFrom(bodyStart);
                 keep(request, body, PendingRequest.chargeOf(body));
                 answered(client);
                 return;
             }
         }
-        byte[][] body = frames.copyFrom(6);
+        byte[][] body = frames.copyFrom(bodyStart);
         toBacklog(client, new ClientEntry.Unsent(service.nameFrame, body, PendingRequest.chargeOf(body), true));
     }
 
@@ -804,22 +832,31 @@ final class BrokerEngine {
     }
 
     /**
-     * Forgets a worker. At-least-once: a request it held goes back to the front of the queue,
-     * unless workers died holding it too often (a poison request) or it is past its expiry.
+     * Forgets a worker. At-least-once: every request it held goes back to the front of the queue, in
+     * the order the broker received them, unless workers died holding it too often (a poison
+     * request) or it is past its expiry.
      */
     private void forget(WorkerEntry worker, long now) {
         ServiceEntry service = worker.service;
-        service.removeIdle(worker);
+        service.removeAvailable(worker);
         this.workers.remove(worker.identity);
         service.workers--;
         if (service.workers == 0) {
             service.orphanSinceNanos = now;
         }
-        PendingRequest request = worker.request;
-        if (request == null) {
+        if (worker.held == 0) {
             return;
         }
-        worker.request = null;
+        List<PendingRequest> held = worker.releaseAll();
+        for (int i = held.size() - 1; i >= 0; i--) {
+            requeue(held.get(i), service, now);
+        }
+        dispatch(service);
+        this.listener.brokerQueueLength(service.name, service.requests.size());
+    }
+
+    /** Puts a request a dead worker held back at the front of its queue, or drops it by the rules. */
+    private void requeue(PendingRequest request, ServiceEntry service, long now) {
         if (request.isPastDeadline(now)) {
             abandon(request);
         }
@@ -834,9 +871,7 @@ final class BrokerEngine {
         }
         else {
             service.requests.addFirst(request);
-            dispatch(service);
         }
-        this.listener.brokerQueueLength(service.name, service.requests.size());
     }
 
     private void expired(PendingRequest request, ServiceEntry service) {

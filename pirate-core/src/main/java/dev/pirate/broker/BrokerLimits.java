@@ -17,10 +17,11 @@ package dev.pirate.broker;
  *        attempt, in nanoseconds
  * @param workerReturnNanos how long after the broker's start no service is called unknown, while the
  *        workers of a restart come back, in nanoseconds
+ * @param maxWorkerCredit most requests one worker connection is given at once, whatever credit it offers
  */
 record BrokerLimits(int maxMessageSize, int maxFrames, int maxQueuedRequests, long maxQueuedBytes,
         int maxClientRequests, int maxServices, int maxRedeliveries, long requestExpiryNanos,
-        long unknownServiceGraceNanos, long replyRetentionNanos, long workerReturnNanos) {
+        long unknownServiceGraceNanos, long replyRetentionNanos, long workerReturnNanos, int maxWorkerCredit) {
 
     /**
      * Returns the extra bytes refusals may hold beyond {@link #maxQueuedBytes()} while a client's

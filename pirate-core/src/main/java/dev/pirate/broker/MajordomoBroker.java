@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.security.ServerSecurity;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
@@ -64,7 +65,10 @@ public final class MajordomoBroker implements AutoCloseable {
 
     private MajordomoBroker(Builder settings) {
         this.settings = settings;
-        this.context = new ZContext(settings.ioThreads);
+        // A shared context's I/O threads serve this broker's TCP peers (its inproc peers need none), so
+        // the broker watches them either way.
+        this.context = (settings.sharedContext != null) ? ZContext.shadow(settings.sharedContext)
+                : new ZContext(settings.ioThreads);
         Sockets.watchIoThreads(this.context, this.loop::fail);
     }
 
@@ -287,6 +291,10 @@ public final class MajordomoBroker implements AutoCloseable {
 
         private Duration workerReturnTime = Duration.ofSeconds(40);
 
+        private int maxWorkerCredit = 1000;
+
+        private ZContext sharedContext;
+
         private PirateListener listener = PirateListener.NONE;
 
         private String threadName = "pirate-broker";
@@ -464,6 +472,23 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Sets the most requests one worker connection is given at once (default 1000). A PX/1 worker
+         * may offer credit, to take several requests at once ({@code docs/rfc/px-1.md}, section 5.1);
+         * the broker gives it the smaller of its offer and this limit. Workers that offer no credit,
+         * foreign ones among them, get one request at a time, as MDP/0.1 says.
+         * @param credit 1 to 65535
+         * @return this builder
+         */
+        public Builder maxWorkerCredit(int credit) {
+            this.maxWorkerCredit = Checks.atLeast(credit, 1, "maxWorkerCredit");
+            if (credit > PirateExtension.MAX_CREDIT) {
+                throw new IllegalArgumentException("maxWorkerCredit must be at most " + PirateExtension.MAX_CREDIT
+                        + ": " + credit);
+            }
+            return this;
+        }
+
+        /**
          * Sets how long a request may wait for a worker before the broker drops it (default 30 s).
          * @param expiry a positive duration
          * @return this builder
@@ -509,6 +534,21 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Creates the broker's socket in a context shared with other components of this process (the
+         * broker closes only its own socket, never the context). Workers and clients of the same
+         * context then reach it over an {@code inproc://} endpoint it binds, without TCP or a ZeroMQ
+         * I/O thread, while remote peers use its TCP endpoints. {@link #ioThreads(int)} is then the
+         * shared context's business. Call before the context has any socket: the broker watches the
+         * context's I/O threads.
+         * @param shared a context that outlives the broker
+         * @return this builder
+         */
+        public Builder context(ZContext shared) {
+            this.sharedContext = Objects.requireNonNull(shared, "shared");
+            return this;
+        }
+
+        /**
          * Sets the name of the broker thread (default {@code pirate-broker}).
          * @param name the thread name
          * @return this builder
@@ -542,6 +582,8 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.unknownServiceGrace = this.unknownServiceGrace;
             copy.replyRetention = this.replyRetention;
             copy.workerReturnTime = this.workerReturnTime;
+            copy.maxWorkerCredit = this.maxWorkerCredit;
+            copy.sharedContext = this.sharedContext;
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             copy.ioThreads = this.ioThreads;
@@ -552,7 +594,8 @@ public final class MajordomoBroker implements AutoCloseable {
         BrokerLimits limits() {
             return new BrokerLimits(this.maxMessageSize, this.maxFrames, this.maxQueuedRequests, this.maxQueuedBytes,
                     this.maxClientRequests, this.maxServices, this.maxRedeliveries, this.requestExpiry.toNanos(),
-                    this.unknownServiceGrace.toNanos(), this.replyRetention.toNanos(), this.workerReturnTime.toNanos());
+                    this.unknownServiceGrace.toNanos(), this.replyRetention.toNanos(), this.workerReturnTime.toNanos(),
+                    this.maxWorkerCredit);
         }
 
         /**

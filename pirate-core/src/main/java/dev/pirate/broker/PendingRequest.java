@@ -43,6 +43,9 @@ final class PendingRequest {
      */
     byte[] envelope;
 
+    /** The ticket of the worker slot the request occupies (PX/1 section 5.1), or -1 while no worker holds it. */
+    long ticket = -1;
+
     /** How often the request was handed to a worker. */
     int deliveries;
 

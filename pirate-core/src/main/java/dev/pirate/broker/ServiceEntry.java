@@ -1,10 +1,15 @@
 package dev.pirate.broker;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
- * One service of the broker: its requests waiting in FIFO order and its idle workers in
- * least-recently-used order. Every operation is O(1).
+ * One service of the broker: its requests waiting in FIFO order and its workers with credit left,
+ * in one list per load level (how many requests a worker holds), each list least-recently-used
+ * first. The next request goes to the head of the lowest non-empty list: the least-loaded worker,
+ * and among equals the one that waited longest. With credit 1 (MDP/0.1) only level 0 is used, and
+ * the lists are the classic idle-worker queue. Every operation is O(1) (finding the lowest list is
+ * amortised O(1)).
  */
 final class ServiceEntry {
 
@@ -14,10 +19,17 @@ final class ServiceEntry {
 
     final ArrayDeque<PendingRequest> requests = new ArrayDeque<>();
 
-    private WorkerEntry idleHead;
+    private WorkerEntry[] heads = new WorkerEntry[1];
 
-    private WorkerEntry idleTail;
+    private WorkerEntry[] tails = new WorkerEntry[1];
 
+    /** No list below this level has a worker. */
+    private int lowest;
+
+    /** Workers with credit left. */
+    int available;
+
+    /** Workers that hold no request. */
     int idleWorkers;
 
     int workers;
@@ -36,48 +48,76 @@ final class ServiceEntry {
         this.orphanSinceNanos = now;
     }
 
-    void addIdle(WorkerEntry worker) {
-        worker.idle = true;
-        worker.idlePrevious = this.idleTail;
-        worker.idleNext = null;
-        if (this.idleTail == null) {
-            this.idleHead = worker;
+    /** Lists a worker at its current load, last among equals, if it has credit left. */
+    void addAvailable(WorkerEntry worker) {
+        if (worker.listedAt >= 0 || !worker.hasCredit()) {
+            return;
+        }
+        int level = worker.held;
+        if (level >= this.heads.length) {
+            int size = Math.max(level + 1, this.heads.length * 2);
+            this.heads = Arrays.copyOf(this.heads, size);
+            this.tails = Arrays.copyOf(this.tails, size);
+        }
+        worker.listedAt = level;
+        worker.loadPrevious = this.tails[level];
+        worker.loadNext = null;
+        if (this.tails[level] == null) {
+            this.heads[level] = worker;
         }
         else {
-            this.idleTail.idleNext = worker;
+            this.tails[level].loadNext = worker;
         }
-        this.idleTail = worker;
-        this.idleWorkers++;
+        this.tails[level] = worker;
+        this.available++;
+        if (level == 0) {
+            this.idleWorkers++;
+        }
+        if (level < this.lowest) {
+            this.lowest = level;
+        }
     }
 
-    WorkerEntry pollIdle() {
-        WorkerEntry worker = this.idleHead;
-        if (worker != null) {
-            removeIdle(worker);
+    /**
+     * Takes the least-loaded worker off its list.
+     * @return the worker, or {@code null} if none has credit left
+     */
+    WorkerEntry pollLeastLoaded() {
+        if (this.available == 0) {
+            return null;
         }
+        while (this.heads[this.lowest] == null) {
+            this.lowest++;
+        }
+        WorkerEntry worker = this.heads[this.lowest];
+        removeAvailable(worker);
         return worker;
     }
 
-    void removeIdle(WorkerEntry worker) {
-        if (!worker.idle) {
+    void removeAvailable(WorkerEntry worker) {
+        int level = worker.listedAt;
+        if (level < 0) {
             return;
         }
-        if (worker.idlePrevious == null) {
-            this.idleHead = worker.idleNext;
+        if (worker.loadPrevious == null) {
+            this.heads[level] = worker.loadNext;
         }
         else {
-            worker.idlePrevious.idleNext = worker.idleNext;
+            worker.loadPrevious.loadNext = worker.loadNext;
         }
-        if (worker.idleNext == null) {
-            this.idleTail = worker.idlePrevious;
+        if (worker.loadNext == null) {
+            this.tails[level] = worker.loadPrevious;
         }
         else {
-            worker.idleNext.idlePrevious = worker.idlePrevious;
+            worker.loadNext.loadPrevious = worker.loadPrevious;
         }
-        worker.idlePrevious = null;
-        worker.idleNext = null;
-        worker.idle = false;
-        this.idleWorkers--;
+        worker.loadPrevious = null;
+        worker.loadNext = null;
+        worker.listedAt = -1;
+        this.available--;
+        if (level == 0) {
+            this.idleWorkers--;
+        }
     }
 
     boolean isUnused() {

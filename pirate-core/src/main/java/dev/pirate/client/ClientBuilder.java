@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
+import org.zeromq.ZContext;
+
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.security.ClientSecurity;
@@ -32,6 +34,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     int maxInFlight = 1000;
 
     ClientSecurity security;
+
+    ZContext sharedContext;
 
     ClientBuilder(String endpoint) {
         this.endpoint = Endpoints.check(endpoint, "endpoint");
@@ -173,10 +177,23 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
         return self();
     }
 
+    /**
+     * Creates the client's sockets in a context shared with other components of this process (the
+     * client closes only its own sockets, never the context), so it can reach a broker in the same
+     * context over {@code inproc://}, without TCP or a ZeroMQ I/O thread. The context's owner sizes
+     * its socket cap (each request in flight holds a socket) and watches its I/O threads.
+     * @param shared a context that outlives the client
+     * @return this builder
+     */
+    public B context(ZContext shared) {
+        this.sharedContext = Objects.requireNonNull(shared, "shared");
+        return self();
+    }
+
     ClientEngine engine(Wire wire) {
         // Guarded: the listener runs on the I/O thread, where an exception would end the loop.
         Executor callbacks = (this.callbackExecutor != null) ? this.callbackExecutor : CallbackExecutor.shared();
         return new ClientEngine(this.endpoint, wire, CompositeListener.guard(this.listener), this.defaults, callbacks,
-                this.maxMessageSize, this.threadName, this.maxInFlight, this.security);
+                this.maxMessageSize, this.threadName, this.maxInFlight, this.sharedContext, this.security);
     }
 }

@@ -54,7 +54,8 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     private final String threadName;
 
-    private final ZContext context = new ZContext(1);
+    /** The client's own context, or its shadow of a context shared with other components. */
+    private final ZContext context;
 
     private final ConcurrentLinkedDeque<ZMQ.Socket> idle = new ConcurrentLinkedDeque<>();
 
@@ -80,7 +81,8 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     private volatile AsyncLoop asyncLoop;
 
     ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, Executor callbackExecutor,
-            long maxMessageSize, String threadName, int maxInFlight, ClientSecurity security) {
+            long maxMessageSize, String threadName, int maxInFlight, ZContext sharedContext,
+            ClientSecurity security) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.security = security;
         this.wire = wire;
@@ -90,9 +92,16 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         this.maxMessageSize = maxMessageSize;
         this.threadName = threadName;
         this.maxInFlight = maxInFlight;
-        // Both before the first socket: the cap sizes the context's slot table, the watcher its threads.
-        this.context.getContext().setMaxSockets(socketCap(maxInFlight));
-        Sockets.watchIoThreads(this.context, this::contextDied);
+        if (sharedContext != null) {
+            // The shared context's owner sizes it and watches its I/O threads.
+            this.context = ZContext.shadow(sharedContext);
+        }
+        else {
+            this.context = new ZContext(1);
+            // Both before the first socket: the cap sizes the context's slot table, the watcher its threads.
+            this.context.getContext().setMaxSockets(socketCap(maxInFlight));
+            Sockets.watchIoThreads(this.context, this::contextDied);
+        }
     }
 
     /** One socket per request in flight, plus both idle pools and their spares. */

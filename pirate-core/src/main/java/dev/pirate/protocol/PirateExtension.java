@@ -26,6 +26,15 @@ public final class PirateExtension {
     /** Field type of the deadline: unsigned 32-bit big-endian milliseconds the caller still waits. */
     public static final int FIELD_DEADLINE = 0x02;
 
+    /** Field type of a worker's credit, in READY: unsigned 16-bit, the requests it takes at once. */
+    public static final int FIELD_CREDIT = 0x04;
+
+    /** Field type of the ticket a broker puts in a credited worker's REQUEST and the worker echoes in its REPLY. */
+    public static final int FIELD_TICKET = 0x05;
+
+    /** Largest credit a worker can offer. */
+    public static final int MAX_CREDIT = 0xffff;
+
     /** Longest request id accepted. */
     public static final int MAX_REQUEST_ID_LENGTH = 32;
 
@@ -84,7 +93,19 @@ public final class PirateExtension {
      * @return the frame
      */
     public static byte[] pxFrame(byte[] requestId, long deadlineMillis) {
-        int length = 4 + ((requestId != null) ? 2 + requestId.length : 0) + ((deadlineMillis >= 0) ? 6 : 0);
+        return pxFrame(requestId, deadlineMillis, -1);
+    }
+
+    /**
+     * Builds a PX frame for a broker's REQUEST to a worker.
+     * @param requestId the request id, or {@code null} for none
+     * @param deadlineMillis the milliseconds the caller still waits, or a negative number for no deadline
+     * @param ticket the ticket (section 5.1), an unsigned 32-bit value, or a negative number for none
+     * @return the frame
+     */
+    public static byte[] pxFrame(byte[] requestId, long deadlineMillis, long ticket) {
+        int length = 4 + ((requestId != null) ? 2 + requestId.length : 0) + ((deadlineMillis >= 0) ? 6 : 0)
+                + ((ticket >= 0) ? 6 : 0);
         byte[] frame = Arrays.copyOf(PX_FRAME, length);
         int i = 4;
         if (requestId != null) {
@@ -94,15 +115,51 @@ public final class PirateExtension {
             i += requestId.length;
         }
         if (deadlineMillis >= 0) {
-            long millis = Math.min(deadlineMillis, 0xffff_ffffL);
-            frame[i++] = FIELD_DEADLINE;
-            frame[i++] = 4;
-            frame[i++] = (byte) (millis >>> 24);
-            frame[i++] = (byte) (millis >>> 16);
-            frame[i++] = (byte) (millis >>> 8);
-            frame[i] = (byte) millis;
+            i = putUnsigned32(frame, i, FIELD_DEADLINE, Math.min(deadlineMillis, 0xffff_ffffL));
+        }
+        if (ticket >= 0) {
+            putUnsigned32(frame, i, FIELD_TICKET, ticket);
         }
         return frame;
+    }
+
+    /**
+     * Builds the PX frame of a worker's READY.
+     * @param credit the requests the worker takes at once, 1 to {@value #MAX_CREDIT}; 1 sends no credit field
+     * @return the frame
+     */
+    public static byte[] readyFrame(int credit) {
+        if (credit < 1 || credit > MAX_CREDIT) {
+            throw new IllegalArgumentException("credit must be 1 to " + MAX_CREDIT + ": " + credit);
+        }
+        if (credit == 1) {
+            return PX_FRAME.clone();
+        }
+        byte[] frame = Arrays.copyOf(PX_FRAME, 8);
+        frame[4] = FIELD_CREDIT;
+        frame[5] = 2;
+        frame[6] = (byte) (credit >>> 8);
+        frame[7] = (byte) credit;
+        return frame;
+    }
+
+    /**
+     * Builds the PX frame of a worker's REPLY to a request that carried a ticket.
+     * @param ticket the request's ticket
+     * @return the frame
+     */
+    public static byte[] replyFrame(long ticket) {
+        return pxFrame(null, -1, ticket);
+    }
+
+    private static int putUnsigned32(byte[] frame, int at, int type, long value) {
+        frame[at] = (byte) type;
+        frame[at + 1] = 4;
+        frame[at + 2] = (byte) (value >>> 24);
+        frame[at + 3] = (byte) (value >>> 16);
+        frame[at + 4] = (byte) (value >>> 8);
+        frame[at + 5] = (byte) value;
+        return at + 6;
     }
 
     /**
@@ -126,7 +183,35 @@ public final class PirateExtension {
      * @return the milliseconds the caller still waits, or {@code -1} if the frame has no (valid) deadline
      */
     public static long deadlineMillis(byte[] frame) {
-        int at = field(frame, FIELD_DEADLINE);
+        return unsigned32(frame, FIELD_DEADLINE);
+    }
+
+    /**
+     * Returns the ticket of a well-formed PX frame (section 5.1).
+     * @param frame a frame for which {@link #isWellFormed(byte[])} is {@code true}
+     * @return the ticket, an unsigned 32-bit value, or {@code -1} if the frame has no (valid) ticket
+     */
+    public static long ticket(byte[] frame) {
+        return unsigned32(frame, FIELD_TICKET);
+    }
+
+    /**
+     * Returns the credit a worker offers in the PX frame of its READY (section 5.1).
+     * @param frame a frame for which {@link #isWellFormed(byte[])} is {@code true}
+     * @return 1 to {@value #MAX_CREDIT}, or 0 if the frame has no valid credit field (the worker offers
+     *         no credit and expects no tickets)
+     */
+    public static int credit(byte[] frame) {
+        int at = field(frame, FIELD_CREDIT);
+        if (at < 0 || (frame[at - 1] & 0xff) != 2) {
+            return 0;
+        }
+        int credit = ((frame[at] & 0xff) << 8) | (frame[at + 1] & 0xff);
+        return Math.max(1, credit);
+    }
+
+    private static long unsigned32(byte[] frame, int type) {
+        int at = field(frame, type);
         if (at < 0 || (frame[at - 1] & 0xff) != 4) {
             return -1;
         }

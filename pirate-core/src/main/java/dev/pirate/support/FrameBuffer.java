@@ -15,14 +15,20 @@ import zmq.ZError;
  * allocate a list per message.
  * <p>
  * A message larger than the size limit, or with more frames than the frame limit, is still read to
- * its end (ZeroMQ delivers messages whole) but only its first {@value #HEAD_FRAMES} frames are kept:
+ * its end (ZeroMQ delivers messages whole) but only its first {@value #HEAD_FRAMES} frames (and a
+ * short one after them) are kept:
  * {@link #isOversized()} then tells the caller to drop it, and the head still says who sent what,
  * so the caller can answer it. Not thread-safe: one buffer belongs to one loop.
  */
 public final class FrameBuffer {
 
-    /** Frames kept of a message over the limits: enough for any MDP header and its envelope. */
+    /**
+     * Frames kept of a message over the limits: enough for any MDP header and its envelope. One more
+     * is kept if it is no longer than a PX frame, which then names the request a reply answers.
+     */
     public static final int HEAD_FRAMES = 6;
+
+    private static final int SMALL_FRAME_AFTER_HEAD = 255;
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -120,6 +126,11 @@ public final class FrameBuffer {
             this.oversized = true;
         }
         if (this.oversized && (this.headComplete || this.count >= HEAD_FRAMES)) {
+            if (!this.headComplete && this.count == HEAD_FRAMES && frame.size() <= SMALL_FRAME_AFTER_HEAD) {
+                // A PX frame after a REPLY's header names the request the reply answers (PX/1 5.1).
+                store(frame.data());
+            }
+            this.headComplete = true;
             return;
         }
         store(frame.data());

@@ -41,7 +41,7 @@ final class EnvelopeWorkerProtocol implements WorkerProtocol {
     }
 
     @Override
-    public boolean sendReady(ZMQ.Socket socket, String service) {
+    public boolean sendReady(ZMQ.Socket socket, String service, int credit) {
         if (!this.reqStyle) {
             return WorkerProtocol.sendFirstNow(socket, Ppp.READY, false);
         }

@@ -16,13 +16,16 @@ import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.security.ClientSecurity;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.support.Endpoints;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Sockets;
 
 /**
  * MDP/0.1 workers for one service: {@code concurrency} connections to a broker, each with its own
- * thread and DEALER socket, so up to {@code concurrency} requests are handled at once.
+ * thread and DEALER socket, so up to {@code concurrency} requests are handled at once; or, with a
+ * {@link Builder#prefetch(int) prefetch} above 1, one connection that takes that many requests at once
+ * from a PX/1 broker (worker credit) and runs them on {@code concurrency} handler threads.
  * <p>
  * Each connection first asks the broker whether it speaks PX/1 ({@code docs/rfc/px-1.md}), unless
  * {@link Builder#pirateExtension(boolean) turned off}: a PX/1 broker gives every request the
@@ -51,7 +54,8 @@ public final class MajordomoWorker implements AutoCloseable {
 
     private final Settings settings;
 
-    private final ZContext context = new ZContext(1);
+    /** The worker's own context, or its shadow of a context shared with other components. */
+    private final ZContext context;
 
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
@@ -66,8 +70,13 @@ public final class MajordomoWorker implements AutoCloseable {
 
     private volatile Throwable failure;
 
-    private MajordomoWorker(Settings settings) {
+    /** Whether the context is shared: its owner watches its I/O threads. */
+    private final boolean sharedContext;
+
+    private MajordomoWorker(Settings settings, ZContext sharedContext) {
         this.settings = settings;
+        this.context = (sharedContext != null) ? ZContext.shadow(sharedContext) : new ZContext(1);
+        this.sharedContext = sharedContext != null;
     }
 
     /**
@@ -126,9 +135,11 @@ public final class MajordomoWorker implements AutoCloseable {
             throw new IllegalStateException("Worker for '" + service() + "' already started");
         }
         String prefix = this.settings.threadNamePrefix();
-        Sockets.watchIoThreads(this.context, (cause) -> failed(prefix + "-io", cause));
+        if (!this.sharedContext) {
+            Sockets.watchIoThreads(this.context, (cause) -> failed(prefix + "-io", cause));
+        }
         List<WorkerConnection> created = new ArrayList<>();
-        for (int i = 1; i <= this.settings.concurrency(); i++) {
+        for (int i = 1; i <= this.settings.connections(); i++) {
             String threadName = prefix + "-" + i;
             WorkerConnection connection = new WorkerConnection(this.settings, this.context, this.stopSignal,
                     (cause) -> failed(threadName, cause));
@@ -245,11 +256,29 @@ public final class MajordomoWorker implements AutoCloseable {
     }
 
     /**
-     * Returns the number of connections, each handling one request at a time.
+     * Returns how many requests are handled at once: the number of connections, each handling one
+     * request at a time, or with a {@link Builder#prefetch(int) prefetch} above 1, the number of
+     * handler threads of the one connection.
      * @return the configured concurrency
      */
     public int concurrency() {
         return this.settings.concurrency();
+    }
+
+    /**
+     * Returns how many connections the worker opens to its broker.
+     * @return {@link #concurrency()} with a prefetch of 1; 1 with credit
+     */
+    public int connections() {
+        return this.settings.connections();
+    }
+
+    /**
+     * Returns the credit the worker offers its broker.
+     * @return the configured prefetch; 1 for MDP/0.1's one request at a time per connection
+     */
+    public int prefetch() {
+        return this.settings.prefetch();
     }
 
     /**
@@ -339,14 +368,21 @@ public final class MajordomoWorker implements AutoCloseable {
      * @param threadFactory creates the connection threads
      * @param protocol the wire protocol
      * @param pirateExtension whether connections negotiate PX/1 before READY
+     * @param prefetch the credit offered: above 1, one connection hands requests to {@code concurrency}
+     *        handler threads
      * @param security CURVE settings of each connection, or {@code null} for plain text
      * @param exposeExceptionDetails whether error replies name the exception's class
      */
     record Settings(String endpoint, String service, ContextualRequestHandler handler, int concurrency,
             Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
             Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix,
-            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, ClientSecurity security,
-            boolean exposeExceptionDetails) {
+            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, int prefetch,
+            ClientSecurity security, boolean exposeExceptionDetails) {
+
+        /** How many connections the worker opens: one with credit, else one per request in hand. */
+        int connections() {
+            return (this.prefetch > 1) ? 1 : this.concurrency;
+        }
     }
 
     /**
@@ -382,6 +418,10 @@ public final class MajordomoWorker implements AutoCloseable {
         private WorkerProtocol protocol = MdpWorkerProtocol.PLAIN;
 
         private boolean pirateExtension = true;
+
+        private int prefetch = 1;
+
+        private ZContext sharedContext;
 
         private ClientSecurity security;
 
@@ -513,6 +553,34 @@ public final class MajordomoWorker implements AutoCloseable {
         }
 
         /**
+         * Sets the worker's credit: how many requests it takes from the broker at once (default 1).
+         * <p>
+         * With 1, the worker opens {@link #concurrency(int) concurrency} connections, each handling one
+         * request at a time on its own thread: MDP/0.1 as every broker speaks it. Above 1, the worker
+         * opens one connection and offers the broker that credit ({@code docs/rfc/px-1.md}, section
+         * 5.1), and a PX/1 broker keeps up to {@code prefetch} requests in flight on it, so no request
+         * waits for a broker round trip. With a concurrency of 1 the connection's thread runs them in
+         * turn itself: the fastest shape for short handlers. Above 1 it hands them to
+         * {@code concurrency} handler threads and sends their replies: the shape for handlers that
+         * wait (on a database, another service). Requests beyond the handlers wait in the worker, so
+         * a slow one holds back those queued behind it; a prefetch equal to the concurrency avoids
+         * that. On {@link MajordomoWorker#stop(Duration) stop} the running requests are answered and
+         * the rest go back to the broker with DISCONNECT once they are (MDP/0.1 has no way to hand back
+         * one request), so a worker's queued requests run elsewhere, each once. A broker without credit
+         * support gives such a connection one request at a time, and a warning says so.
+         * @param prefetch 1 to 65535
+         * @return this builder
+         */
+        public Builder prefetch(int prefetch) {
+            this.prefetch = Checks.atLeast(prefetch, 1, "prefetch");
+            if (prefetch > PirateExtension.MAX_CREDIT) {
+                throw new IllegalArgumentException("prefetch must be at most " + PirateExtension.MAX_CREDIT + ": "
+                        + prefetch);
+            }
+            return this;
+        }
+
+        /**
          * Sets whether the error reply to a handler that threw names the exception's class, as in
          * {@code java.lang.IllegalStateException: out of stock} (default {@code false}: the message
          * alone, so remote callers do not learn the implementation; the worker logs the whole
@@ -522,6 +590,19 @@ public final class MajordomoWorker implements AutoCloseable {
          */
         public Builder exposeExceptionDetails(boolean expose) {
             this.exposeExceptionDetails = expose;
+            return this;
+        }
+
+        /**
+         * Creates the worker's sockets in a context shared with other components of this process (the
+         * worker closes only its own sockets, never the context), so it can reach a broker in the same
+         * context over {@code inproc://}, without TCP or a ZeroMQ I/O thread. The context's owner
+         * watches its I/O threads.
+         * @param shared a context that outlives the worker
+         * @return this builder
+         */
+        public Builder context(ZContext shared) {
+            this.sharedContext = Objects.requireNonNull(shared, "shared");
             return this;
         }
 
@@ -537,10 +618,15 @@ public final class MajordomoWorker implements AutoCloseable {
          */
         public MajordomoWorker build() {
             Endpoints.check(this.endpoint, "endpoint");
+            if (this.prefetch > 1 && !this.pirateExtension) {
+                throw new IllegalStateException("prefetch " + this.prefetch + " needs the PX/1 extension, which is "
+                        + "turned off (pirateExtension(false)): credit is offered through it");
+            }
             return new MajordomoWorker(new Settings(this.endpoint, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.threadFactory, this.protocol,
-                    this.pirateExtension, this.security, this.exposeExceptionDetails));
+                    this.pirateExtension, this.prefetch, this.security, this.exposeExceptionDetails),
+                    this.sharedContext);
         }
     }
 }

@@ -55,7 +55,7 @@ final class MdpWorkerProtocol implements WorkerProtocol {
     }
 
     @Override
-    public boolean sendReady(ZMQ.Socket socket, String service) {
+    public boolean sendReady(ZMQ.Socket socket, String service, int credit) {
         if (!WorkerProtocol.sendFirstNow(socket, Mdp.EMPTY, true)) {
             return false;
         }
@@ -63,7 +63,7 @@ final class MdpWorkerProtocol implements WorkerProtocol {
         socket.send(MdpCommand.READY.frame(), ZMQ.SNDMORE);
         if (this.pirate) {
             socket.send(service, ZMQ.SNDMORE);
-            socket.send(PirateExtension.PX_FRAME, 0);
+            socket.send(PirateExtension.readyFrame(credit), 0);
         }
         else {
             socket.send(service, 0);
@@ -141,15 +141,25 @@ final class MdpWorkerProtocol implements WorkerProtocol {
         return this.pirate ? request.get(PX_FRAME_INDEX) : null;
     }
 
+    /** Echoes the request's ticket, if the broker gave one (PX/1 section 5.1). */
     @Override
     public boolean sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply) {
+        long ticket = this.pirate ? PirateExtension.ticket(request.get(PX_FRAME_INDEX)) : -1;
+        return sendReply(socket, request.get(3), ticket, reply);
+    }
+
+    @Override
+    public boolean sendReply(ZMQ.Socket socket, byte[] client, long ticket, List<byte[]> reply) {
         if (!WorkerProtocol.sendFirstNow(socket, Mdp.EMPTY, true)) {
             return false;
         }
         socket.send(Mdp.WORKER_HEADER, ZMQ.SNDMORE);
         socket.send(MdpCommand.REPLY.frame(), ZMQ.SNDMORE);
-        socket.send(request.get(3), ZMQ.SNDMORE);
+        socket.send(client, ZMQ.SNDMORE);
         socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        if (ticket >= 0) {
+            socket.send(PirateExtension.replyFrame(ticket), ZMQ.SNDMORE);
+        }
         WorkerProtocol.sendAll(socket, reply);
         return true;
     }

@@ -104,6 +104,21 @@ final class WorkerConnection implements Runnable {
 
     private final Backoff backoff;
 
+    /** Whether requests go to a {@link HandlerPool} (worker credit) instead of running on this thread. */
+    private final boolean pooled;
+
+    /** The handler threads of a pooled connection; created and closed by the connection thread. */
+    private HandlerPool pool;
+
+    /** Waits on the broker socket and the pool's wake-ups; pooled connections only. */
+    private ZMQ.Poller poller;
+
+    /** Counts conversations, so answers and queued requests of a lost one are dropped. */
+    private volatile long conversation;
+
+    /** Whether this conversation's broker was seen to give no credit (a request without a ticket). */
+    private boolean creditRefusalLogged;
+
     private ZMQ.Socket socket;
 
     /** When a command was last sent; guarded by {@link #owner}. */
@@ -147,6 +162,8 @@ final class WorkerConnection implements Runnable {
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.heartbeatGraceNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS), this.heartbeatNanos / 2);
         this.backoff = new Backoff(settings.reconnectDelay(), settings.maxReconnectDelay());
+        // One handler thread gains nothing from a pool: the connection thread runs the requests in turn.
+        this.pooled = settings.prefetch() > 1 && settings.concurrency() > 1;
     }
 
     boolean isConnected() {
@@ -176,10 +193,20 @@ final class WorkerConnection implements Runnable {
     @Override
     public void run() {
         try {
+            if (this.pooled) {
+                this.pool = new HandlerPool(this.context, this.settings.concurrency(), this.settings.prefetch(),
+                        this.settings.threadFactory(), Thread.currentThread().getName(),
+                        (job) -> callHandler(job.body(), job.context()), () -> this.conversation, this.onDeath);
+            }
             converseUntilStopped();
         }
         catch (Throwable ex) {
             this.onDeath.accept(ex);
+        }
+        finally {
+            if (this.pool != null) {
+                this.pool.close(MAX_WAIT_MILLIS);
+            }
         }
     }
 
@@ -215,12 +242,17 @@ final class WorkerConnection implements Runnable {
      * until the broker goes quiet or says DISCONNECT.
      */
     private void converse(FrameBuffer frames) {
+        this.conversation++;
+        this.creditRefusalLogged = false;
         openSocket();
         long now = System.nanoTime();
         long lastHeard = now;
         int missed = 0;
         while (true) {
             if (stopping()) {
+                if (this.pooled) {
+                    answerRunningRequests(frames);
+                }
                 // Before READY the broker does not know this worker: there is nobody to say goodbye to.
                 if (this.connected) {
                     this.protocol.sendDisconnect(this.socket);
@@ -229,7 +261,7 @@ final class WorkerConnection implements Runnable {
                 }
                 return;
             }
-            boolean received = frames.receive(this.socket);
+            boolean received = this.pooled ? receivePooled(frames) : frames.receive(this.socket);
             now = System.nanoTime();
             if (received) {
                 lastHeard = now;
@@ -340,8 +372,36 @@ final class WorkerConnection implements Runnable {
             }
         }
         List<byte[]> body = List.of(frames.copyFrom(this.protocol.bodyStart(frames)));
-        long start = System.nanoTime();
+        if (this.pooled) {
+            queue(frames, px, body, context);
+            return true;
+        }
         this.owner.set(HANDLER_RUNNING);
+        List<byte[]> reply;
+        try {
+            reply = callHandler(body, context);
+        }
+        finally {
+            reclaimSocket();
+        }
+        if (this.protocol.sendReply(this.socket, frames, reply)) {
+            this.lastSentNanos = System.nanoTime();
+        }
+        else {
+            // The broker has not read the last thousand messages: it is gone or wedged, and its liveness
+            // check will tell. The client's retry asks again; blocking here would only deafen the loop.
+            replyDropped();
+        }
+        return true;
+    }
+
+    /**
+     * Runs the handler; on the connection thread, or on a {@link HandlerPool} thread.
+     * @return the reply, or an error reply if the handler failed
+     */
+    private List<byte[]> callHandler(List<byte[]> body, RequestContext context) {
+        String service = this.settings.service();
+        long start = System.nanoTime();
         List<byte[]> reply;
         boolean success;
         try {
@@ -357,20 +417,102 @@ final class WorkerConnection implements Runnable {
             reply = ErrorReply.body(service + ": " + ErrorReply.describe(ex, this.settings.exposeExceptionDetails()));
             success = false;
         }
-        finally {
-            reclaimSocket();
-        }
         this.settings.listener().workerRequestCompleted(service, success, System.nanoTime() - start);
-        if (this.protocol.sendReply(this.socket, frames, reply)) {
-            this.lastSentNanos = System.nanoTime();
+        return reply;
+    }
+
+    private void replyDropped() {
+        troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' dropped a reply: {} is not reading",
+                this.settings.service(), this.settings.endpoint());
+    }
+
+    // --- pooled connections (worker credit) ---
+
+    /**
+     * Hands a request to the handler pool. A broker that holds to the credit offered never sends more
+     * than the pool can queue; one that does gets an {@code overloaded} refusal (PX/1 section 5.1).
+     */
+    private void queue(FrameBuffer frames, byte[] px, List<byte[]> body, RequestContext context) {
+        long ticket = (px != null) ? PirateExtension.ticket(px) : -1;
+        if (ticket < 0 && !this.creditRefusalLogged) {
+            this.creditRefusalLogged = true;
+            logger.warn("Broker {} gives service '{}' no worker credit (it does not speak PX/1 section 5.1): this "
+                    + "connection takes one request at a time; use prefetch 1 for {} connections instead",
+                    this.settings.endpoint(), this.settings.service(), this.settings.concurrency());
         }
-        else {
-            // The broker has not read the last thousand messages: it is gone or wedged, and its liveness
-            // check will tell. The client's retry asks again; blocking here would only deafen the loop.
-            troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' dropped a reply: {} is not reading", service,
-                    this.settings.endpoint());
+        if (this.pool.unanswered() >= this.settings.prefetch()) {
+            List<byte[]> refusal = List.of(PirateExtension.refusalBody(RefusalReason.OVERLOADED,
+                    "Service '" + this.settings.service() + "' was sent more requests than its credit"));
+            if (this.protocol.sendReply(this.socket, frames, refusal)) {
+                this.lastSentNanos = System.nanoTime();
+            }
+            else {
+                replyDropped();
+            }
+            return;
         }
-        return true;
+        this.pool.submit(new HandlerPool.Job(this.conversation, frames.get(3), ticket, body, context));
+    }
+
+    /**
+     * Sends the answers the handlers have finished, then waits, at most one poll interval, for a
+     * message from the broker or another answer.
+     * @return whether a message from the broker is in {@code frames}
+     */
+    private boolean receivePooled(FrameBuffer frames) {
+        sendAnswers();
+        if (frames.receiveNow(this.socket)) {
+            return true;
+        }
+        awaitBrokerOrAnswer();
+        sendAnswers();
+        return frames.receiveNow(this.socket);
+    }
+
+    private void awaitBrokerOrAnswer() {
+        if (this.pool.prepareToWait()) {
+            this.poller.poll(MAX_WAIT_MILLIS);
+            this.pool.doneWaiting();
+        }
+    }
+
+    private void sendAnswers() {
+        this.pool.drainWakes();
+        HandlerPool.Done done;
+        while ((done = this.pool.pollDone()) != null) {
+            HandlerPool.Job job = done.job();
+            if (job.conversation() != this.conversation) {
+                // The broker that gave it was lost: it has given the request to another worker.
+                continue;
+            }
+            if (this.protocol.sendReply(this.socket, job.client(), job.ticket(), done.reply())) {
+                this.lastSentNanos = System.nanoTime();
+            }
+            else {
+                replyDropped();
+            }
+        }
+    }
+
+    /**
+     * On stop: requests no handler has started are dropped, and so are those the broker sends
+     * meanwhile (it gives them all to another worker when this one says DISCONNECT); those running
+     * are awaited and answered. The worker's grace period bounds the wait.
+     */
+    private void answerRunningRequests(FrameBuffer frames) {
+        this.pool.dropQueued();
+        while (this.pool.unanswered() > 0) {
+            awaitBrokerOrAnswer();
+            // Read, or the poller would return at once until the handlers finish.
+            while (frames.receiveNow(this.socket)) {
+                // Dropped: a request the broker sent now goes to another worker after DISCONNECT.
+            }
+            sendAnswers();
+            // Still alive for the broker, which would otherwise give the running requests to another worker.
+            if (this.connected && System.nanoTime() - this.lastSentNanos >= this.heartbeatNanos) {
+                sendHeartbeat();
+            }
+        }
     }
 
     /**
@@ -393,8 +535,7 @@ final class WorkerConnection implements Runnable {
             this.lastSentNanos = System.nanoTime();
             return true;
         }
-        troubles.log(Trouble.REPLY_DROPPED, "Worker for '{}' dropped a reply: {} is not reading", service,
-                this.settings.endpoint());
+        replyDropped();
         return true;
     }
 
@@ -437,6 +578,11 @@ final class WorkerConnection implements Runnable {
         }
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
         this.socket.connect(this.settings.endpoint());
+        if (this.pooled) {
+            this.poller = this.context.createPoller(2);
+            this.poller.register(this.socket, ZMQ.Poller.POLLIN);
+            this.poller.register(this.pool.wakeReceiver(), ZMQ.Poller.POLLIN);
+        }
         this.protocol = this.settings.protocol();
         if (this.settings.pirateExtension() && this.protocol.sendQuestion(this.socket)) {
             this.lastSentNanos = System.nanoTime();
@@ -448,7 +594,7 @@ final class WorkerConnection implements Runnable {
 
     /** READY ends negotiation: from now on the broker may know this worker. */
     private void sendReady() {
-        if (!this.protocol.sendReady(this.socket, this.settings.service())) {
+        if (!this.protocol.sendReady(this.socket, this.settings.service(), this.settings.prefetch())) {
             // At most the question is ahead of READY in the pipe, so it is never full here in practice.
             throw new IllegalStateException("READY could not be queued to " + this.settings.endpoint());
         }
@@ -466,6 +612,10 @@ final class WorkerConnection implements Runnable {
     }
 
     private void closeSocket() {
+        if (this.poller != null) {
+            this.poller.close();
+            this.poller = null;
+        }
         if (this.socket != null) {
             this.socket.close();
             this.socket = null;

@@ -41,10 +41,10 @@ interface WorkerProtocol {
 
     /**
      * Sends the greeting that makes the worker known, on every new connection, if the socket can
-     * take it now; never blocks.
+     * take it now; never blocks. A protocol that can offers {@code credit} (PX/1 section 5.1).
      * @return {@code false} if the socket's pipe is full and READY was not sent
      */
-    boolean sendReady(ZMQ.Socket socket, String service);
+    boolean sendReady(ZMQ.Socket socket, String service, int credit);
 
     /** Whether the protocol heartbeats; without heartbeats there is no liveness either. */
     boolean heartbeats();
@@ -76,6 +76,16 @@ interface WorkerProtocol {
      * @return {@code false} if the socket's pipe is full and the reply was not sent
      */
     boolean sendReply(ZMQ.Socket socket, FrameBuffer request, List<byte[]> reply);
+
+    /**
+     * Sends the reply to a request a handler pool ran, by the request's client address and ticket, if
+     * the socket can take it now; never blocks. Only protocols with worker credit have pools.
+     * @param ticket the request's ticket, or -1 for none
+     * @return {@code false} if the socket's pipe is full and the reply was not sent
+     */
+    default boolean sendReply(ZMQ.Socket socket, byte[] client, long ticket, List<byte[]> reply) {
+        throw new UnsupportedOperationException("This protocol has no worker credit");
+    }
 
     /**
      * Sends the first frame of a message only if the socket can take it now. ZeroMQ counts whole

@@ -55,8 +55,23 @@ public @interface MajordomoService {
     String service() default "";
 
     /**
-     * How many requests this bean handles at once; each is one worker connection with its own thread.
+     * How many requests this bean handles at once: with {@link #prefetch()} 1, each is one worker
+     * connection with its own thread; above 1, the handler threads of the one connection.
      * @return at least 1
      */
     int concurrency() default 1;
+
+    /**
+     * How many requests the service's worker takes from the broker at once (PX/1 worker credit,
+     * {@code docs/rfc/px-1.md} section 5.1). With 1 (the default) the worker opens
+     * {@link #concurrency()} connections, one request at a time each, as MDP/0.1 says. Above 1 it
+     * opens one connection and offers the broker this credit: a Pirate broker then keeps that many
+     * requests in flight on it, and no request waits for a broker round trip. With a concurrency of
+     * 1 the connection's thread runs them in turn (fastest for short handlers); above 1,
+     * {@link #concurrency()} handler threads run them (for handlers that wait). Requests beyond the
+     * handlers wait in the worker, behind a slow one; a prefetch equal to the concurrency avoids
+     * that. A broker without credit gives such a worker one request at a time.
+     * @return 1 to 65535
+     */
+    int prefetch() default 1;
 }

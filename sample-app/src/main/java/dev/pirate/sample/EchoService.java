@@ -4,9 +4,10 @@ import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 
 /**
- * The {@code echo} service: replies with the text it receives.
+ * The {@code echo} service: replies with the text it receives. Its handler is short, so one worker
+ * connection takes up to 32 requests at once from the broker (worker credit) and runs them in turn.
  */
-@MajordomoService("echo")
+@MajordomoService(value = "echo", prefetch = 32)
 public class EchoService {
 
     /**

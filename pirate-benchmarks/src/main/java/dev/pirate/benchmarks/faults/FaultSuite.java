@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public final class FaultSuite {
 
-    private static final List<Scenario> SCENARIOS = List.of(new WorkerKill(), new WorkerFreeze(), new BrokerRestart(),
+    private static final List<Scenario> SCENARIOS = List.of(new WorkerKill(), new CreditWorkerKill(), new WorkerFreeze(),
+            new BrokerRestart(),
             new Poison(), new ReplyOverLimit(), new UnknownServices(), new QueueFlood(), new ReadLater(),
             new WorkerChurn(), new Malformed());
 

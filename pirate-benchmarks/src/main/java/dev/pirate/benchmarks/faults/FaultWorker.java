@@ -26,6 +26,10 @@ import dev.pirate.worker.RequestHandler;
  */
 public final class FaultWorker {
 
+    /** System property with the worker's credit (PX/1 worker credit); 1 when absent. */
+    static final String PREFETCH_PROPERTY = "pirate.fault.prefetch";
+
+
     private static final long STATUS_POLL_MILLIS = 100;
 
     private final FileOutputStream executions;
@@ -52,6 +56,7 @@ public final class FaultWorker {
         MajordomoWorker worker = MajordomoWorker.builder(args[0], args[1], handler)
             .heartbeatInterval(heartbeat)
             .concurrency(concurrency)
+            .prefetch(Integer.getInteger(PREFETCH_PROPERTY, 1))
             .shutdownGracePeriod(Duration.ZERO)
             .build();
         worker.start();
@@ -109,7 +114,7 @@ public final class FaultWorker {
         boolean registered = false;
         long reconnects = 0;
         while (true) {
-            if (!registered && worker.registeredCount() == worker.concurrency()) {
+            if (!registered && worker.registeredCount() == worker.connections()) {
                 registered = true;
                 System.out.println("registered");
             }

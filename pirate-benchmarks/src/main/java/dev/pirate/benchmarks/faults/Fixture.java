@@ -107,8 +107,14 @@ final class Fixture implements AutoCloseable {
      */
     WorkerProcess startWorker(String workerName, String service, int concurrency, String... behaviour)
             throws IOException, InterruptedException {
+        return startCreditWorker(workerName, service, concurrency, 1, behaviour);
+    }
+
+    /** Starts a worker with PX/1 worker credit: one connection taking {@code prefetch} requests at once. */
+    WorkerProcess startCreditWorker(String workerName, String service, int concurrency, int prefetch,
+            String... behaviour) throws IOException, InterruptedException {
         WorkerProcess worker = WorkerProcess.start(workerName, this.broker.endpoint(), service, this.heartbeat,
-                concurrency, List.of(behaviour), this.dir);
+                concurrency, prefetch, List.of(behaviour), this.dir);
         // Counted even if it dies before it registers: its executions file may still hold a request.
         this.workers.add(worker);
         worker.awaitRegistered();

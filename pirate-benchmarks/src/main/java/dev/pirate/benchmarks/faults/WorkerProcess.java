@@ -46,12 +46,13 @@ final class WorkerProcess {
      * @param dir where its executions file and output go, named after {@code name}
      */
     static WorkerProcess start(String name, String endpoint, String service, Duration heartbeat, int concurrency,
-            List<String> behaviour, Path dir) throws IOException, InterruptedException {
+            int prefetch, List<String> behaviour, Path dir) throws IOException, InterruptedException {
         Path executions = dir.resolve(name + ".executions");
         LogFile out = new LogFile(dir.resolve(name + ".out"));
         long mark = out.size();
         List<String> command = new ArrayList<>(List.of(Children.java()));
         command.addAll(JVM_OPTIONS);
+        command.add("-D" + FaultWorker.PREFETCH_PROPERTY + "=" + prefetch);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), FaultWorker.class.getName(), endpoint,
                 service, executions.toString(), Long.toString(heartbeat.toMillis()), Integer.toString(concurrency)));
         command.addAll(behaviour);

@@ -31,9 +31,11 @@ import dev.pirate.client.DirectClient;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.security.ClientSecurity;
 import dev.pirate.spring.PayloadConverter;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.broker.InProcessContext;
 import dev.pirate.spring.broker.MajordomoBrokerLifecycle;
 import dev.pirate.spring.worker.MajordomoServiceDiscoverer;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
@@ -73,14 +75,14 @@ public final class PirateAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PirateConnectionDetails pirateConnectionDetails(PirateProperties properties,
-            ObjectProvider<MajordomoBroker> broker) {
+            ObjectProvider<MajordomoBroker> broker, ObjectProvider<InProcessContext> inProcess) {
         if (properties.getWorker().getEndpoint() != null) {
             PirateSettings.connectEndpoint("pirate.worker.endpoint", properties.getWorker().getEndpoint());
         }
         if (properties.getClient().getEndpoint() != null) {
             PirateSettings.connectEndpoint("pirate.client.endpoint", properties.getClient().getEndpoint());
         }
-        return new PropertiesPirateConnectionDetails(properties, broker);
+        return new PropertiesPirateConnectionDetails(properties, broker, inProcess);
     }
 
     static PirateListener listener(ObjectProvider<PirateListener> listeners) {
@@ -93,8 +95,15 @@ public final class PirateAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
+        @ConditionalOnBooleanProperty(name = "pirate.broker.in-process", matchIfMissing = true)
+        InProcessContext pirateInProcessContext() {
+            return new InProcessContext(1);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
         MajordomoBroker pirateBroker(PirateProperties properties, ObjectProvider<PirateListener> listeners,
-                ObjectProvider<MajordomoBrokerCustomizer> customizers) {
+                ObjectProvider<MajordomoBrokerCustomizer> customizers, ObjectProvider<InProcessContext> inProcess) {
             PirateProperties.Broker broker = properties.getBroker();
             MajordomoBroker.Builder builder = MajordomoBroker.builder()
                 .bind(PirateSettings.bindEndpoint("pirate.broker.bind", broker.getBind()))
@@ -111,6 +120,8 @@ public final class PirateAutoConfiguration {
                 .maxServices(PirateSettings.atLeast("pirate.broker.max-services", broker.getMaxServices(), 1))
                 .maxRedeliveries(
                         PirateSettings.atLeast("pirate.broker.max-redeliveries", broker.getMaxRedeliveries(), 0))
+                .maxWorkerCredit(PirateSettings.between("pirate.broker.max-worker-credit", broker.getMaxWorkerCredit(),
+                        1, PirateExtension.MAX_CREDIT))
                 .unknownServiceGrace(
                         PirateSettings.positive("pirate.broker.unknown-service-grace", broker.getUnknownServiceGrace()))
                 .replyRetention(PirateSettings.positive("pirate.broker.reply-retention", broker.getReplyRetention()))
@@ -125,6 +136,10 @@ public final class PirateAutoConfiguration {
             if (broker.getMaxInboundBytes() != null) {
                 builder.maxInboundBytes(PirateSettings.bytesAtLeast("pirate.broker.max-inbound-bytes",
                         broker.getMaxInboundBytes(), DataSize.ofMegabytes(1)));
+            }
+            InProcessContext shared = inProcess.getIfAvailable();
+            if (shared != null) {
+                builder.context(shared.context()).bind(InProcessContext.ENDPOINT);
             }
             customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
             return builder.build();
@@ -145,7 +160,7 @@ public final class PirateAutoConfiguration {
         MajordomoWorkerContainer pirateWorkerContainer(ListableBeanFactory beanFactory, PirateProperties properties,
                 PayloadConverter converter, PirateConnectionDetails connectionDetails,
                 ObjectProvider<PirateListener> listeners, ObjectProvider<MajordomoWorkerCustomizer> customizers,
-                Environment environment) {
+                Environment environment, ObjectProvider<InProcessContext> inProcess) {
             PirateProperties.Worker worker = properties.getWorker();
             Duration heartbeat = PirateSettings.positive("pirate.worker.heartbeat-interval",
                     worker.getHeartbeatInterval());
@@ -164,9 +179,11 @@ public final class PirateAutoConfiguration {
             ThreadFactory virtualThreads = Threading.VIRTUAL.isActive(environment)
                     ? new VirtualThreadTaskExecutor("pirate-worker-").getVirtualThreadFactory() : null;
             MajordomoWorkerFactory factory = (definition) -> {
+                String endpoint = connectionDetails.getWorkerEndpoint();
                 MajordomoWorker.Builder builder = MajordomoWorker
-                    .builder(connectionDetails.getWorkerEndpoint(), definition.service(), definition.handler())
+                    .builder(endpoint, definition.service(), definition.handler())
                     .concurrency(definition.concurrency())
+                    .prefetch(definition.prefetch())
                     .heartbeatInterval(heartbeat)
                     .liveness(liveness)
                     .reconnectDelay(reconnect, maxReconnect)
@@ -176,6 +193,10 @@ public final class PirateAutoConfiguration {
                     .listener(listener(listeners));
                 if (virtualThreads != null) {
                     builder.threadFactory(virtualThreads);
+                }
+                InProcessContext shared = inProcess.getIfAvailable();
+                if (shared != null && InProcessContext.serves(endpoint)) {
+                    builder.context(shared.context());
                 }
                 customizers.orderedStream()
                     .forEach((customizer) -> customizer.customize(definition.service(), builder));
@@ -193,7 +214,7 @@ public final class PirateAutoConfiguration {
         @ConditionalOnMissingBean
         PirateClient pirateClient(PirateProperties properties, PayloadConverter converter,
                 PirateConnectionDetails connectionDetails, ObjectProvider<PirateListener> listeners,
-                ObjectProvider<PirateClientCustomizer> customizers,
+                ObjectProvider<PirateClientCustomizer> customizers, ObjectProvider<InProcessContext> inProcess,
                 @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
                 ObjectProvider<Executor> taskExecutor) {
             PirateProperties.Client client = properties.getClient();
@@ -235,10 +256,15 @@ public final class PirateAutoConfiguration {
                 directClients.put(name, builder.build());
             });
             return new PirateClient(() -> {
-                MajordomoClient.Builder builder = MajordomoClient.builder(connectionDetails.getClientEndpoint())
+                String endpoint = connectionDetails.getClientEndpoint();
+                MajordomoClient.Builder builder = MajordomoClient.builder(endpoint)
                     .defaults(defaults)
                     .security(brokerSecurity)
                     .listener(listener);
+                InProcessContext shared = inProcess.getIfAvailable();
+                if (shared != null && InProcessContext.serves(endpoint)) {
+                    builder.context(shared.context());
+                }
                 if (callbacks != null) {
                     builder.callbackExecutor(callbacks);
                 }

@@ -65,6 +65,13 @@ public class PirateProperties {
         private String bind = "tcp://127.0.0.1:5555";
 
         /**
+         * Whether the application's own workers and PirateClient reach the embedded broker over
+         * inproc://pirate-broker (same JVM, no TCP) when their endpoints are not set. Remote peers use
+         * the bind endpoint either way.
+         */
+        private boolean inProcess = true;
+
+        /**
          * Interval between the heartbeats the broker sends to its workers.
          */
         private Duration heartbeatInterval = Duration.ofMillis(2500);
@@ -118,6 +125,11 @@ public class PirateProperties {
          * as a poison request.
          */
         private int maxRedeliveries = 2;
+
+        /**
+         * Most requests one worker connection is given at once, whatever credit (prefetch) it offers.
+         */
+        private int maxWorkerCredit = 1000;
 
         /**
          * How long a service may have no worker before Pirate clients are told it is unknown instead
@@ -223,6 +235,22 @@ public class PirateProperties {
 
         public void setMaxServices(int maxServices) {
             this.maxServices = maxServices;
+        }
+
+        public boolean isInProcess() {
+            return this.inProcess;
+        }
+
+        public void setInProcess(boolean inProcess) {
+            this.inProcess = inProcess;
+        }
+
+        public int getMaxWorkerCredit() {
+            return this.maxWorkerCredit;
+        }
+
+        public void setMaxWorkerCredit(int maxWorkerCredit) {
+            this.maxWorkerCredit = maxWorkerCredit;
         }
 
         public int getMaxRedeliveries() {

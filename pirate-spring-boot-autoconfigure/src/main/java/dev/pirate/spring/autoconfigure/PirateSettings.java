@@ -85,6 +85,14 @@ final class PirateSettings {
         return value;
     }
 
+    static int between(String name, int value, int minimum, int maximum) {
+        if (value < minimum || value > maximum) {
+            throw new InvalidConfigurationPropertyValueException(name, value,
+                    "Must be between " + minimum + " and " + maximum);
+        }
+        return value;
+    }
+
     static double atLeast(String name, double value, double minimum) {
         if (!(value >= minimum) || Double.isInfinite(value)) {
             throw new InvalidConfigurationPropertyValueException(name, value, "Must be at least " + minimum);

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
 import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.spring.broker.InProcessContext;
 
 /**
  * {@link PirateConnectionDetails} from {@link PirateProperties}, falling back to the endpoint of the
@@ -18,9 +19,13 @@ class PropertiesPirateConnectionDetails implements PirateConnectionDetails {
 
     private final ObjectProvider<MajordomoBroker> broker;
 
-    PropertiesPirateConnectionDetails(PirateProperties properties, ObjectProvider<MajordomoBroker> broker) {
+    private final ObjectProvider<InProcessContext> inProcess;
+
+    PropertiesPirateConnectionDetails(PirateProperties properties, ObjectProvider<MajordomoBroker> broker,
+            ObjectProvider<InProcessContext> inProcess) {
         this.properties = properties;
         this.broker = broker;
+        this.inProcess = inProcess;
     }
 
     @Override
@@ -45,6 +50,7 @@ class PropertiesPirateConnectionDetails implements PirateConnectionDetails {
             throw new IllegalStateException("The application's Majordomo broker is not running, so its endpoint is "
                     + "unknown; connect after the application context has started, or set the endpoint explicitly");
         }
-        return local.connectEndpoint();
+        // The application's own broker shares its context: in-process peers skip TCP.
+        return (this.inProcess.getIfAvailable() != null) ? InProcessContext.ENDPOINT : local.connectEndpoint();
     }
 }

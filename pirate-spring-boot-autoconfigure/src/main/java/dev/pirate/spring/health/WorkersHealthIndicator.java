@@ -46,7 +46,7 @@ public class WorkersHealthIndicator implements HealthIndicator {
             Duration unregistered = worker.unregisteredFor();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("connected", worker.registeredCount());
-            details.put("connections", worker.concurrency());
+            details.put("connections", worker.connections());
             long lastHeard = worker.lastHeardMillis();
             details.put("lastHeartbeat", (lastHeard != 0) ? Instant.ofEpochMilli(lastHeard).toString() : "never");
             details.put("reconnects", worker.reconnects());

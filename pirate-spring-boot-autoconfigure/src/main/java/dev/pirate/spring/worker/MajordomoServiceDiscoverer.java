@@ -15,6 +15,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 
 import dev.pirate.protocol.Mdp;
+import dev.pirate.protocol.PirateExtension;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PayloadConverter;
@@ -62,6 +63,10 @@ public class MajordomoServiceDiscoverer {
             if (annotation.concurrency() < 1) {
                 throw invalid(beanName, "declares concurrency " + annotation.concurrency() + "; use 1 or more");
             }
+            if (annotation.prefetch() < 1 || annotation.prefetch() > PirateExtension.MAX_CREDIT) {
+                throw invalid(beanName, "declares prefetch " + annotation.prefetch() + "; use 1 to "
+                        + PirateExtension.MAX_CREDIT);
+            }
             String previous = beanByService.putIfAbsent(service, beanName);
             if (previous != null) {
                 throw invalid(beanName, "serves '" + service + "', already served by bean '" + previous
@@ -69,6 +74,7 @@ public class MajordomoServiceDiscoverer {
             }
             Object bean = this.beanFactory.getBean(beanName);
             definitions.add(new MajordomoServiceDefinition(beanName, service, annotation.concurrency(),
+                    annotation.prefetch(),
                     handler(beanName, bean)));
         }
         return List.copyOf(definitions);

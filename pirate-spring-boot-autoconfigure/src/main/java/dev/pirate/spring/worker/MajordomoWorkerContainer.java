@@ -95,9 +95,16 @@ public class MajordomoWorkerContainer implements SmartLifecycle, SmartInitializi
                     MajordomoWorker worker = this.workerFactory.createWorker(definition);
                     worker.start();
                     started.add(worker);
-                    logger.info("Serving '{}' with bean '{}' ({} connection{} to {})", definition.service(),
-                            definition.beanName(), definition.concurrency(),
-                            (definition.concurrency() == 1) ? "" : "s", worker.endpoint());
+                    if (worker.prefetch() > 1) {
+                        logger.info("Serving '{}' with bean '{}' (1 connection to {}, credit {}, {} handler thread{})",
+                                definition.service(), definition.beanName(), worker.endpoint(), worker.prefetch(),
+                                worker.concurrency(), (worker.concurrency() == 1) ? "" : "s");
+                    }
+                    else {
+                        logger.info("Serving '{}' with bean '{}' ({} connection{} to {})", definition.service(),
+                                definition.beanName(), worker.connections(), (worker.connections() == 1) ? "" : "s",
+                                worker.endpoint());
+                    }
                 }
             }
             catch (RuntimeException ex) {

@@ -30,6 +30,7 @@ import dev.pirate.event.ClientOutcome;
 import dev.pirate.event.PirateListener;
 import dev.pirate.spring.PayloadConverter;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.broker.InProcessContext;
 import dev.pirate.spring.broker.MajordomoBrokerLifecycle;
 import dev.pirate.spring.worker.MajordomoServiceDiscoverer;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
@@ -84,13 +85,40 @@ class PirateAutoConfigurationTests {
 
     @Test
     @Timeout(30)
-    void runWhenBrokerEnabledShouldStartBrokerAndConnectToItsBoundEndpoint() {
+    void runWhenBrokerEnabledShouldStartBrokerAndConnectToItInProcess() {
         this.contextRunner.withPropertyValues("pirate.broker.enabled=true", "pirate.broker.bind=tcp://127.0.0.1:*")
+            .withUserConfiguration(EchoServiceConfiguration.class)
             .run((context) -> {
-                assertThat(context).hasSingleBean(MajordomoBroker.class).hasSingleBean(MajordomoBrokerLifecycle.class);
+                assertThat(context).hasSingleBean(MajordomoBroker.class).hasSingleBean(MajordomoBrokerLifecycle.class)
+                    .hasSingleBean(InProcessContext.class);
                 MajordomoBroker broker = context.getBean(MajordomoBroker.class);
                 assertThat(broker.isRunning()).isTrue();
                 assertThat(broker.connectEndpoint()).startsWith("tcp://127.0.0.1:").doesNotEndWith(":*");
+                assertThat(broker.endpoints()).containsExactly(broker.connectEndpoint(), InProcessContext.ENDPOINT);
+                PirateConnectionDetails details = context.getBean(PirateConnectionDetails.class);
+                assertThat(details.getWorkerEndpoint()).isEqualTo(InProcessContext.ENDPOINT);
+                assertThat(details.getClientEndpoint()).isEqualTo(InProcessContext.ENDPOINT);
+                PirateClient client = context.getBean(PirateClient.class);
+                assertThat(client.majordomoClient().endpoint()).isEqualTo(InProcessContext.ENDPOINT);
+                assertThat(client.request("echo", "in process")).isEqualTo("in process");
+                // Remote peers still use TCP.
+                try (MajordomoClient remote = MajordomoClient.builder(broker.connectEndpoint())
+                        .timeout(Duration.ofSeconds(5)).build()) {
+                    assertThat(remote.request("echo", "tcp".getBytes(StandardCharsets.UTF_8)))
+                        .asString(StandardCharsets.UTF_8).isEqualTo("tcp");
+                }
+            });
+    }
+
+    @Test
+    @Timeout(30)
+    void runWhenInProcessIsOffShouldConnectToTheBoundEndpoint() {
+        this.contextRunner.withPropertyValues("pirate.broker.enabled=true", "pirate.broker.bind=tcp://127.0.0.1:*",
+                "pirate.broker.in-process=false")
+            .run((context) -> {
+                assertThat(context).doesNotHaveBean(InProcessContext.class);
+                MajordomoBroker broker = context.getBean(MajordomoBroker.class);
+                assertThat(broker.endpoints()).containsExactly(broker.connectEndpoint());
                 PirateConnectionDetails details = context.getBean(PirateConnectionDetails.class);
                 assertThat(details.getWorkerEndpoint()).isEqualTo(broker.connectEndpoint());
                 assertThat(details.getClientEndpoint()).isEqualTo(broker.connectEndpoint());
@@ -188,7 +216,8 @@ class PirateAutoConfigurationTests {
             .withBean(PirateClientCustomizer.class, () -> (builder) -> calls.add("client"))
             .withUserConfiguration(EchoServiceConfiguration.class)
             .run((context) -> {
-                assertThat(context.getBean(MajordomoBroker.class).endpoints()).hasSize(2);
+                // The customizer's endpoint, the configured one and the in-process one.
+                assertThat(context.getBean(MajordomoBroker.class).endpoints()).hasSize(3);
                 assertThat(calls).containsExactly("broker-1", "broker-2");
                 await().atMost(Duration.ofSeconds(10))
                     .until(() -> threadNames().stream().anyMatch((name) -> name.startsWith("custom-echo")));

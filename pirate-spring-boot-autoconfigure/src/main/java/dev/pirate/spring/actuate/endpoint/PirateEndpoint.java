@@ -73,7 +73,7 @@ public class PirateEndpoint {
         List<WorkerDescriptor> descriptors = new ArrayList<>();
         for (MajordomoWorker worker : this.workers.getWorkers()) {
             long lastHeard = worker.lastHeardMillis();
-            descriptors.add(new WorkerDescriptor(worker.service(), worker.endpoint(), worker.concurrency(),
+            descriptors.add(new WorkerDescriptor(worker.service(), worker.endpoint(), worker.connections(),
                     worker.registeredCount(), (lastHeard != 0) ? Instant.ofEpochMilli(lastHeard) : null,
                     worker.reconnects()));
         }

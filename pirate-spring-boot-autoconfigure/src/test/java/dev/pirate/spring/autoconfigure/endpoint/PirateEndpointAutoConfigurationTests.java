@@ -13,15 +13,16 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.spring.PirateClient;
-import dev.pirate.spring.actuate.endpoint.PirateEndpoint;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.BrokerDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.ClientDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.DirectDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.PirateDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.ServiceDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.WorkerDescriptor;
+import dev.pirate.spring.actuate.endpoint.PirateEndpoint;
 import dev.pirate.spring.autoconfigure.EchoServiceConfiguration;
 import dev.pirate.spring.autoconfigure.PirateAutoConfiguration;
+import dev.pirate.spring.broker.InProcessContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -88,12 +89,12 @@ class PirateEndpointAutoConfigurationTests {
                 assertThat(brokerDescriptor.invalidMessages()).isZero();
                 WorkerDescriptor echo = pirate.workers().get(0);
                 assertThat(echo.service()).isEqualTo("echo");
-                assertThat(echo.endpoint()).isEqualTo(broker.connectEndpoint());
+                assertThat(echo.endpoint()).isEqualTo(InProcessContext.ENDPOINT);
                 assertThat(echo.connections()).isEqualTo(1);
                 assertThat(echo.connected()).isEqualTo(1);
                 assertThat(echo.lastHeartbeat()).isNotNull();
                 assertThat(echo.reconnects()).isZero();
-                assertThat(pirate.client()).isEqualTo(new ClientDescriptor("open", broker.connectEndpoint(), 2500L, 3,
+                assertThat(pirate.client()).isEqualTo(new ClientDescriptor("open", InProcessContext.ENDPOINT, 2500L, 3,
                         List.of(new DirectDescriptor("billing", "tcp://127.0.0.1:1", 2500, 0))));
             });
     }

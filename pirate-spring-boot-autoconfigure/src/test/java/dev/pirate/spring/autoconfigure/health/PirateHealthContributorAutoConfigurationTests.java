@@ -23,6 +23,7 @@ import dev.pirate.client.PirateException;
 import dev.pirate.spring.PirateClient;
 import dev.pirate.spring.autoconfigure.EchoServiceConfiguration;
 import dev.pirate.spring.autoconfigure.PirateAutoConfiguration;
+import dev.pirate.spring.broker.InProcessContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -162,7 +163,7 @@ class PirateHealthContributorAutoConfigurationTests {
                 Health open = health(context, "client");
                 assertThat(open.getStatus()).isEqualTo(Status.UP);
                 assertThat(open.getDetails()).containsEntry("state", "open")
-                    .containsEntry("endpoint", context.getBean(MajordomoBroker.class).connectEndpoint())
+                    .containsEntry("endpoint", InProcessContext.ENDPOINT)
                     .containsEntry("curve", false)
                     .containsEntry("timeout", "2500ms")
                     .containsEntry("retries", 3);

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Where a synchronous round trip's tail comes from: one Pirate broker, one echo worker of each kind in
+# turn, `pirate bench --concurrency 1` (16 B), rounds interleaved so a change in the machine's load
+# touches every kind. Kinds: Pirate's worker (pirate worker), the least MDP worker JeroMQ allows
+# (BareMdpWorker: blocking receive, reply, nothing else) and, if python3-zmq is installed, the
+# Python MDP worker of the interop tests on libzmq (C). Prints a Markdown table of medians.
+#
+#   bench/tail.sh [--rounds N] [--seconds S]      (defaults: 3 rounds of 5 s; about 2 minutes)
+#
+# Environment: JAVA (default java), JAVA_OPTS (extra JVM options for every Java process).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAVA=${JAVA:-java}
+read -r -a JAVA_ARGS <<< "${JAVA_OPTS:-}"
+START_DEADLINE_SECONDS=30
+rounds=3
+seconds=5
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --rounds) rounds=$2; shift ;;
+        --seconds) seconds=$2; shift ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
+    esac
+    shift
+done
+
+jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+bench_jar=$ROOT/pirate-benchmarks/target/benchmarks.jar
+if [[ -z "$jar" ]] || ! unzip -l "$bench_jar" 2>/dev/null | grep -q 'dev/pirate/benchmarks/BareMdpWorker.class'; then
+    echo "Building the pirate CLI jar and the benchmarks jar once..." >&2
+    (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli,pirate-benchmarks -am package -DskipTests)
+    jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
+fi
+
+kinds=(pirate bare)
+if /usr/bin/python3 -c 'import zmq' 2> /dev/null; then
+    kinds+=(libzmq)
+else
+    echo "python3-zmq not installed (scripts/install-python-zmq.sh): no libzmq worker row" >&2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-tail.XXXXXX")
+started=()
+stop_all() {
+    local pid
+    for pid in "${started[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${started[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    started=()
+}
+trap 'stop_all; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+# shellcheck source=lib/await-line.sh
+source "$ROOT/bench/lib/await-line.sh"
+
+field() {
+    sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" <<< "$1"
+}
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+"$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" broker --bind 'tcp://127.0.0.1:*' > "$work/broker.out" 2> "$work/broker.err" &
+started+=("$!")
+endpoint=$(await_line broker "broker listening on ")
+
+declare -A p50 p99 tput
+for kind in "${kinds[@]}"; do
+    p50[$kind]=""; p99[$kind]=""; tput[$kind]=""
+done
+for ((round = 1; round <= rounds; round++)); do
+    for kind in "${kinds[@]}"; do
+        case $kind in
+            pirate) "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" worker --connect "$endpoint" --service "tail-$kind" \
+                        > "$work/$kind.out" 2> "$work/$kind.err" & ;;
+            bare) "$JAVA" "${JAVA_ARGS[@]}" -cp "$bench_jar" dev.pirate.benchmarks.BareMdpWorker "$endpoint" \
+                        "tail-$kind" > "$work/$kind.out" 2> "$work/$kind.err" & ;;
+            libzmq) /usr/bin/python3 "$ROOT/interop/python/mdp_worker.py" --connect "$endpoint" \
+                        --service "tail-$kind" > "$work/$kind.out" 2> "$work/$kind.err" & ;;
+        esac
+        worker=$!
+        # A worker JVM runs at half speed until the JIT has compiled its loop: unmeasured load first,
+        # which also waits for the worker to register.
+        "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" bench --connect "$endpoint" --service "tail-$kind" --concurrency 1 \
+            --duration 5s --warmup 0 --timeout 30s > /dev/null 2> "$work/warm.err" || { cat "$work/warm.err" >&2; exit 1; }
+        json=$("$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" bench --connect "$endpoint" --service "tail-$kind" \
+            --concurrency 1 --duration "${seconds}s" --warmup 2000 2> /dev/null | tail -n 1)
+        kill -TERM "$worker" 2>/dev/null || true
+        wait "$worker" 2>/dev/null || true
+        tput[$kind]+=" $(field "$json" throughput)"
+        p50[$kind]+=" $(field "$json" p50_us)"
+        p99[$kind]+=" $(field "$json" p99_us)"
+        printf '  round %d %-7s %s\n' "$round" "$kind" "$json" >&2
+    done
+done
+
+echo
+echo "Synchronous echo through one Pirate broker, one worker, 16 B; medians of $rounds rounds of ${seconds}s;"
+echo "load at the end: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+echo
+echo "| worker | calls/s | p50 µs | p99 µs | p99 / p50 |"
+echo "|---|---:|---:|---:|---:|"
+for kind in "${kinds[@]}"; do
+    # shellcheck disable=SC2086
+    a=$(median ${p50[$kind]}); b=$(median ${p99[$kind]}); t=$(median ${tput[$kind]})
+    printf '| %s | %.0f | %.1f | %.1f | %.1f |\n' "$kind" "$t" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { print b / a }')"
+done
