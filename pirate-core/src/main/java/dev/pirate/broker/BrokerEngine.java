@@ -198,7 +198,7 @@ final class BrokerEngine {
             answerMmi(frames, client, serviceFrame, bodyStart);
             return;
         }
-        if (!this.authorizer.mayCall(serviceFrame, frames.userId())) {
+        if (!this.authorizer.mayCall(serviceFrame, frames)) {
             refuseAtIntake(client, serviceFrame, pirate, RefusalReason.FORBIDDEN, "Not allowed to call service '"
                     + new String(serviceFrame, StandardCharsets.US_ASCII) + "'");
             return;
@@ -451,7 +451,7 @@ final class BrokerEngine {
             reject(sender, InvalidReason.RESERVED_SERVICE, true);
             return;
         }
-        if (!this.authorizer.mayServe(serviceFrame, frames.userId())) {
+        if (!this.authorizer.mayServe(serviceFrame, frames)) {
             reject(sender, InvalidReason.FORBIDDEN, true);
             return;
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.pirate.security.ServiceRules;
 import dev.pirate.support.ByteKey;
+import dev.pirate.support.FrameBuffer;
 
 /**
  * The broker's view of its {@link ServiceRules}: answers "may this identity serve, or call, this
@@ -36,31 +37,35 @@ final class ServiceAuthorizer {
     }
 
     /**
-     * Tells whether a worker may register for a service.
+     * Tells whether a worker may register for a service. A peer in the broker's own process
+     * ({@code inproc://}, no CURVE) is trusted as the broker is; any other is judged by the identity
+     * its connection was authenticated with, and one without such an identity matches
+     * {@value ServiceRules#ANY} only.
      * @param serviceFrame the service name frame of its READY
-     * @param userId the identity its connection was authenticated with, or {@code null}
+     * @param message the READY, for the identity of its sender
      * @return {@code true} if allowed
      */
-    boolean mayServe(byte[] serviceFrame, String userId) {
-        if (this.everything) {
+    boolean mayServe(byte[] serviceFrame, FrameBuffer message) {
+        if (this.everything || message.isInProcess()) {
             return true;
         }
         ServiceRules.Access access = accessOf(serviceFrame);
-        return access != null && access.mayServe(userId);
+        return access != null && access.mayServe(message.userId());
     }
 
     /**
-     * Tells whether a client may call a service ({@code mmi.*} services are asked elsewhere).
+     * Tells whether a client may call a service ({@code mmi.*} services are asked elsewhere), by the
+     * same rules as {@link #mayServe(byte[], FrameBuffer)}.
      * @param serviceFrame the service name frame of its request
-     * @param userId the identity its connection was authenticated with, or {@code null}
+     * @param message the request, for the identity of its sender
      * @return {@code true} if allowed
      */
-    boolean mayCall(byte[] serviceFrame, String userId) {
-        if (this.everything) {
+    boolean mayCall(byte[] serviceFrame, FrameBuffer message) {
+        if (this.everything || message.isInProcess()) {
             return true;
         }
         ServiceRules.Access access = accessOf(serviceFrame);
-        return access != null && access.mayCall(userId);
+        return access != null && access.mayCall(message.userId());
     }
 
     private ServiceRules.Access accessOf(byte[] serviceFrame) {

@@ -24,8 +24,9 @@ import dev.pirate.protocol.Mdp;
  * <li>With rules, a service uses its own rule, else the rule of service {@value #ANY}, else nobody
  * may serve or call it.</li>
  * <li>In a rule, the key {@value #ANY} stands for every key the broker let in; an empty list for
- * nobody. A peer without a key (one that reached the broker without CURVE, over {@code inproc}
- * for example) matches {@value #ANY} only.</li>
+ * nobody; a key-less peer matches {@value #ANY} only.</li>
+ * <li>A broker applies no rule to a peer in its own process (over {@code inproc://}, where ZeroMQ has
+ * no CURVE): it is trusted as the broker itself is. Every other peer of a CURVE broker has its key.</li>
  * <li>The broker's own {@code mmi.*} services may be called by every peer that got in.</li>
  * </ul>
  */

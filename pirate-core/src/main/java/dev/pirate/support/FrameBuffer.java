@@ -51,6 +51,9 @@ public final class FrameBuffer {
     /** The sender's authenticated identity (CURVE public key), or {@code null}. */
     private String userId;
 
+    /** Whether a frame of the last message carried connection metadata, which only TCP and IPC do. */
+    private boolean metadataSeen;
+
     /**
      * Creates a buffer.
      * @param maxBytes the largest message, all frames together, that is kept
@@ -111,6 +114,7 @@ public final class FrameBuffer {
             // A ROUTER's routing-id frame carries no metadata; the sender's frames after it do.
             Metadata metadata = frame.getMetadata();
             if (metadata != null) {
+                this.metadataSeen = true;
                 this.userId = metadata.get(Metadata.USER_ID);
             }
         }
@@ -151,6 +155,7 @@ public final class FrameBuffer {
         this.overBudget = false;
         this.headComplete = false;
         this.userId = null;
+        this.metadataSeen = false;
     }
 
     /**
@@ -189,6 +194,17 @@ public final class FrameBuffer {
      */
     public String userId() {
         return this.userId;
+    }
+
+    /**
+     * Tells whether the last message came over {@code inproc://}, from the receiving socket's own
+     * process: ZeroMQ attaches connection metadata (socket type, peer address, {@code User-Id}) to
+     * every message that came through a network engine, and none to one that came through an
+     * in-process pipe.
+     * @return {@code true} when no frame of the message carried metadata
+     */
+    public boolean isInProcess() {
+        return !this.metadataSeen;
     }
 
     /**

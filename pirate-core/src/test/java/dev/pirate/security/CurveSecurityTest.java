@@ -245,6 +245,41 @@ class CurveSecurityTest {
     }
 
     @Test
+    void aPeerInTheBrokersOwnProcessIsTrustedWhileRemotePeersAreJudgedByTheirKeys() {
+        ServiceRules rules = ServiceRules.builder()
+            .service("payments", List.of(WORKER.publicKey()), List.of(CLIENT.publicKey()))
+            .build();
+        try (ZContext shared = new ZContext(1)) {
+            String inproc = "inproc://curve-security-test";
+            MajordomoBroker broker = this.resources.track(MajordomoBroker.builder()
+                .context(shared)
+                .bind(inproc)
+                .bind("tcp://127.0.0.1:*")
+                .security(allowing(STRANGER, CLIENT).rules(rules).build())
+                .listener(this.events)
+                .workerReturnTime(Duration.ofMillis(100))
+                .build());
+            broker.start();
+            MajordomoWorker local = MajordomoWorker.builder(inproc, "payments", (body) -> body).context(shared).build();
+            local.start();
+            try {
+                await().atMost(WAIT).until(() -> this.events.count("brokerWorkerRegistered:payments") == 1);
+                String tcp = broker.endpoints().get(1);
+                MajordomoClient client = client(tcp, CLIENT, Duration.ofSeconds(10));
+                assertThat(text(client.request("payments", bytes("from afar")))).isEqualTo("from afar");
+                MajordomoClient stranger = client(tcp, STRANGER, Duration.ofSeconds(10));
+                assertThatThrownBy(() -> stranger.request("payments", bytes("x")))
+                    .isInstanceOfSatisfying(PirateRefusedException.class,
+                            (refused) -> assertThat(refused.reason()).isEqualTo(RefusalReason.FORBIDDEN));
+            }
+            finally {
+                local.close();
+                broker.close();
+            }
+        }
+    }
+
+    @Test
     void theBytesOnTheWireCarryNoPlaintextBodyWithCurveAndDoWithout() throws Exception {
         byte[] canary = bytes("plaintext-canary-7f3a9c");
         assertThat(ByteCapturingProxy.contains(roundTripThroughProxy(null, canary), canary))
