@@ -99,6 +99,7 @@ class PirateSecurityAutoConfigurationTests {
                     .timeout(Duration.ofSeconds(10))
                     .retries(0)
                     .build()) {
+                    assertThat(other.serviceExists("echo")).as("mmi.* is open to every allowed key").isTrue();
                     assertThatThrownBy(() -> other.request("echo", "x".getBytes()))
                         .isInstanceOfSatisfying(PirateRefusedException.class,
                                 (ex) -> assertThat(ex.reason()).isEqualTo(RefusalReason.FORBIDDEN));
