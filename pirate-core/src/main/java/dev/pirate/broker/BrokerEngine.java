@@ -247,6 +247,7 @@ final class BrokerEngine {
         ByteKey id = (requestId != null) ? ByteKey.copyOf(requestId) : null;
         PendingRequest request = new PendingRequest(service, entry, body, now, pirate, id);
         request.deadline(now, deadlineMillis);
+        request.traceContext = pirate ? PirateExtension.traceContext(frames.get(4)) : null;
         if (id != null) {
             this.byRequestId.putIfAbsent(id, request);
         }
@@ -609,7 +610,8 @@ final class BrokerEngine {
         if (worker.pirate) {
             this.socket.send(PirateExtension.pxFrame(
                     (request.requestId != null) ? request.requestId.bytes() : null,
-                    request.remainingMillis(System.nanoTime()), worker.ticketed ? request.ticket : -1), ZMQ.SNDMORE);
+                    request.remainingMillis(System.nanoTime()), worker.ticketed ? request.ticket : -1,
+                    request.traceContext), ZMQ.SNDMORE);
         }
         sendBody(request.body);
         return true;

@@ -82,7 +82,8 @@ public final class MajordomoBroker implements AutoCloseable {
 
     /**
      * Binds the socket and starts the broker thread; returns once the broker is serving.
-     * @throws IllegalStateException if an endpoint cannot be bound, or the broker was started before
+     * @throws BrokerBindException if an endpoint cannot be bound, naming it and the true reason
+     * @throws IllegalStateException if the broker was started before, or cannot open its socket
      */
     public void start() {
         this.loop.start(this.settings.threadName, this::run,
@@ -94,6 +95,9 @@ public final class MajordomoBroker implements AutoCloseable {
             ZMQ.Socket socket;
             try {
                 socket = openSocket();
+            }
+            catch (BrokerBindException ex) {
+                throw ex;
             }
             catch (RuntimeException ex) {
                 throw new IllegalStateException("Cannot bind broker to " + this.settings.endpoints + ": "
@@ -130,7 +134,12 @@ public final class MajordomoBroker implements AutoCloseable {
         socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval.toMillis()));
         List<String> bound = new ArrayList<>();
         for (String endpoint : this.settings.endpoints) {
-            socket.bind(endpoint);
+            try {
+                socket.bind(endpoint);
+            }
+            catch (RuntimeException ex) {
+                throw BrokerBindException.of(endpoint, ex);
+            }
             bound.add(socket.getLastEndpoint());
         }
         this.endpoints = List.copyOf(bound);

@@ -29,6 +29,9 @@ final class PendingRequest {
     /** The call's PX/1 request id, or {@code null}. */
     final ByteKey requestId;
 
+    /** The caller's PX/1 trace context, forwarded as is to a PX/1 worker, or {@code null}. */
+    byte[] traceContext;
+
     /** Whether the caller gave a deadline; then {@link #deadlineNanos} holds it. */
     boolean hasDeadline;
 

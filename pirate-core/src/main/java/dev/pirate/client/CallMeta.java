@@ -1,5 +1,6 @@
 package dev.pirate.client;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -10,8 +11,9 @@ import java.util.concurrent.TimeUnit;
  *
  * @param requestId 16 random bytes, unique to the call; not secret, never to be used as a credential
  * @param deadlineNanos the call's deadline on the {@link System#nanoTime()} clock
+ * @param traceContext the caller's trace context in ASCII, or {@code null}
  */
-record CallMeta(byte[] requestId, long deadlineNanos) {
+record CallMeta(byte[] requestId, long deadlineNanos, byte[] traceContext) {
 
     static final int REQUEST_ID_BYTES = 16;
 
@@ -20,7 +22,7 @@ record CallMeta(byte[] requestId, long deadlineNanos) {
      * only has to be unique, and this runs once per call on the caller's or the I/O thread, where a
      * blocking or contended entropy source must not be.
      */
-    static CallMeta newCall(long deadlineNanos) {
+    static CallMeta newCall(long deadlineNanos, String traceContext) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long high = random.nextLong();
         long low = random.nextLong();
@@ -29,7 +31,8 @@ record CallMeta(byte[] requestId, long deadlineNanos) {
             id[i] = (byte) (high >>> (56 - 8 * i));
             id[8 + i] = (byte) (low >>> (56 - 8 * i));
         }
-        return new CallMeta(id, deadlineNanos);
+        return new CallMeta(id, deadlineNanos,
+                (traceContext != null) ? traceContext.getBytes(StandardCharsets.US_ASCII) : null);
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.pirate.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+
+import dev.pirate.protocol.PirateExtension;
 
 /**
  * Per-call timing: how long each attempt waits, how many times to retry, how long to pause
@@ -20,8 +23,11 @@ import java.util.Objects;
  * @param retries how many times the request is sent again after an attempt times out
  * @param deadline the longest the whole call may take, from the first send; {@code null} for none
  * @param backoff the pause between an attempt that timed out and the next one
+ * @param traceContext the caller's trace context (a W3C {@code traceparent} value), carried to the
+ * handler's {@code RequestContext} when client, broker and worker speak PX/1 and dropped otherwise;
+ * {@code null} for none. Tracing integrations set it per call.
  */
-public record CallOptions(Duration timeout, int retries, Duration deadline, Backoff backoff) {
+public record CallOptions(Duration timeout, int retries, Duration deadline, Backoff backoff, String traceContext) {
 
     /** The Guide's defaults, 2500 ms and 3 retries, with the {@link Backoff#DEFAULT default back-off} and no deadline. */
     public static final CallOptions DEFAULTS = new CallOptions(Duration.ofMillis(2500), 3);
@@ -38,6 +44,7 @@ public record CallOptions(Duration timeout, int retries, Duration deadline, Back
      * @param retries zero or more
      * @param deadline a positive duration, or {@code null} for none
      * @param backoff the back-off
+     * @param traceContext 1 to 128 printable ASCII characters, or {@code null} for none
      */
     public CallOptions {
         Objects.requireNonNull(timeout, "timeout");
@@ -50,6 +57,11 @@ public record CallOptions(Duration timeout, int retries, Duration deadline, Back
         }
         if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
             throw new IllegalArgumentException("deadline must be positive, was " + deadline);
+        }
+        if (traceContext != null
+                && !PirateExtension.isValidTraceContext(traceContext.getBytes(StandardCharsets.ISO_8859_1))) {
+            throw new IllegalArgumentException("traceContext must be 1 to " + PirateExtension.MAX_TRACE_CONTEXT_LENGTH
+                    + " printable ASCII characters, was '" + traceContext + "'");
         }
         // Here rather than on the I/O thread: durations longer than the nanosecond clock can time.
         timeout.toNanos();
@@ -68,6 +80,17 @@ public record CallOptions(Duration timeout, int retries, Duration deadline, Back
     }
 
     /**
+     * Creates options without a trace context.
+     * @param timeout how long one attempt waits for its reply
+     * @param retries how many times the request is sent again after an attempt times out
+     * @param deadline the longest the whole call may take, from the first send; {@code null} for none
+     * @param backoff the pause between an attempt that timed out and the next one
+     */
+    public CallOptions(Duration timeout, int retries, Duration deadline, Backoff backoff) {
+        this(timeout, retries, deadline, backoff, null);
+    }
+
+    /**
      * Returns options with the default back-off and no deadline.
      * @param timeout a positive duration
      * @param retries zero or more
@@ -83,7 +106,7 @@ public record CallOptions(Duration timeout, int retries, Duration deadline, Back
      * @return new options
      */
     public CallOptions withTimeout(Duration timeout) {
-        return new CallOptions(timeout, this.retries, this.deadline, this.backoff);
+        return new CallOptions(timeout, this.retries, this.deadline, this.backoff, this.traceContext);
     }
 
     /**
@@ -92,7 +115,7 @@ public record CallOptions(Duration timeout, int retries, Duration deadline, Back
      * @return new options
      */
     public CallOptions withRetries(int retries) {
-        return new CallOptions(this.timeout, retries, this.deadline, this.backoff);
+        return new CallOptions(this.timeout, retries, this.deadline, this.backoff, this.traceContext);
     }
 
     /**
@@ -101,7 +124,7 @@ public record CallOptions(Duration timeout, int retries, Duration deadline, Back
      * @return new options
      */
     public CallOptions withDeadline(Duration deadline) {
-        return new CallOptions(this.timeout, this.retries, deadline, this.backoff);
+        return new CallOptions(this.timeout, this.retries, deadline, this.backoff, this.traceContext);
     }
 
     /**
@@ -110,7 +133,17 @@ public record CallOptions(Duration timeout, int retries, Duration deadline, Back
      * @return new options
      */
     public CallOptions withBackoff(Backoff backoff) {
-        return new CallOptions(this.timeout, this.retries, this.deadline, backoff);
+        return new CallOptions(this.timeout, this.retries, this.deadline, backoff, this.traceContext);
+    }
+
+    /**
+     * Returns these options with the caller's trace context, for one call.
+     * @param traceContext a W3C {@code traceparent} value (1 to 128 printable ASCII characters), or
+     * {@code null} for none
+     * @return new options
+     */
+    public CallOptions withTraceContext(String traceContext) {
+        return new CallOptions(this.timeout, this.retries, this.deadline, this.backoff, traceContext);
     }
 
     /**

@@ -122,7 +122,7 @@ final class Exchange {
         this.target = target;
         this.body = body;
         this.options = options;
-        this.call = CallMeta.newCall(this.startNanos + options.budgetNanos());
+        this.call = CallMeta.newCall(this.startNanos + options.budgetNanos(), options.traceContext());
         this.hardDeadline = options.deadline() != null;
     }
 

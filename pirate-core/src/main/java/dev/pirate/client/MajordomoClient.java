@@ -94,6 +94,7 @@ public final class MajordomoClient implements AutoCloseable {
      * @throws PirateTimeoutException if every attempt timed out
      * @throws PirateUnknownServiceException if the broker knows no worker for the service
      * @throws PirateRemoteException if the service's handler failed
+     * @throws PirateInvalidServiceException if the service name is not a valid MDP service name
      */
     public List<byte[]> request(String service, List<byte[]> body, CallOptions options) {
         return this.engine.call(checkService(service), body, options);
@@ -133,10 +134,9 @@ public final class MajordomoClient implements AutoCloseable {
         return Mdp.is(answer, Mdp.MMI_FOUND);
     }
 
-    private static String checkService(String service) {
+    private String checkService(String service) {
         if (!Mdp.isValidServiceName(service)) {
-            throw new IllegalArgumentException("Invalid service name '" + service
-                    + "': use 1 to 255 printable ASCII characters without spaces");
+            throw new PirateInvalidServiceException(service, this.engine.endpoint());
         }
         return service;
     }

@@ -92,7 +92,7 @@ final class PirateWire implements Wire {
         }
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
         socket.send(service.getBytes(StandardCharsets.US_ASCII), ZMQ.SNDMORE);
-        socket.send(PirateExtension.pxFrame(call.requestId(), call.remainingMillis()), ZMQ.SNDMORE);
+        socket.send(PirateExtension.pxFrame(call.requestId(), call.remainingMillis(), call.traceContext()), ZMQ.SNDMORE);
         int last = body.size() - 1;
         for (int i = 0; i <= last; i++) {
             socket.send(body.get(i), (i < last) ? ZMQ.SNDMORE : 0);

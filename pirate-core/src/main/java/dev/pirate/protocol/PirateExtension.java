@@ -26,6 +26,12 @@ public final class PirateExtension {
     /** Field type of the deadline: unsigned 32-bit big-endian milliseconds the caller still waits. */
     public static final int FIELD_DEADLINE = 0x02;
 
+    /** Field type of the trace context: printable ASCII, a W3C {@code traceparent} value. */
+    public static final int FIELD_TRACE_CONTEXT = 0x03;
+
+    /** Longest trace context carried; a longer one is ignored. */
+    public static final int MAX_TRACE_CONTEXT_LENGTH = 128;
+
     /** Field type of a worker's credit, in READY: unsigned 16-bit, the requests it takes at once. */
     public static final int FIELD_CREDIT = 0x04;
 
@@ -93,7 +99,7 @@ public final class PirateExtension {
      * @return the frame
      */
     public static byte[] pxFrame(byte[] requestId, long deadlineMillis) {
-        return pxFrame(requestId, deadlineMillis, -1);
+        return pxFrame(requestId, deadlineMillis, -1, null);
     }
 
     /**
@@ -104,9 +110,41 @@ public final class PirateExtension {
      * @return the frame
      */
     public static byte[] pxFrame(byte[] requestId, long deadlineMillis, long ticket) {
+        return pxFrame(requestId, deadlineMillis, ticket, null);
+    }
+
+    /**
+     * Builds a PX frame with a trace context.
+     * @param requestId the request id, or {@code null} for none
+     * @param deadlineMillis the milliseconds the caller still waits, or a negative number for no deadline
+     * @param traceContext a trace context for which {@link #isValidTraceContext(byte[])} holds, or
+     *        {@code null} for none
+     * @return the frame
+     */
+    public static byte[] pxFrame(byte[] requestId, long deadlineMillis, byte[] traceContext) {
+        return pxFrame(requestId, deadlineMillis, -1, traceContext);
+    }
+
+    /**
+     * Builds a PX frame with every field PX/1 defines.
+     * @param requestId the request id, or {@code null} for none
+     * @param deadlineMillis the milliseconds the caller still waits, or a negative number for no deadline
+     * @param ticket the ticket (section 5.1), an unsigned 32-bit value, or a negative number for none
+     * @param traceContext a trace context for which {@link #isValidTraceContext(byte[])} holds, or
+     *        {@code null} for none
+     * @return the frame
+     */
+    public static byte[] pxFrame(byte[] requestId, long deadlineMillis, long ticket, byte[] traceContext) {
         int length = 4 + ((requestId != null) ? 2 + requestId.length : 0) + ((deadlineMillis >= 0) ? 6 : 0)
-                + ((ticket >= 0) ? 6 : 0);
+                + ((ticket >= 0) ? 6 : 0) + ((traceContext != null) ? 2 + traceContext.length : 0);
         byte[] frame = Arrays.copyOf(PX_FRAME, length);
+        if (traceContext != null) {
+            // Last, so the fields before it sit where they always did.
+            int at = length - traceContext.length;
+            frame[at - 2] = FIELD_TRACE_CONTEXT;
+            frame[at - 1] = (byte) traceContext.length;
+            System.arraycopy(traceContext, 0, frame, at, traceContext.length);
+        }
         int i = 4;
         if (requestId != null) {
             frame[i++] = FIELD_REQUEST_ID;
@@ -217,6 +255,39 @@ public final class PirateExtension {
         }
         return ((frame[at] & 0xffL) << 24) | ((frame[at + 1] & 0xffL) << 16) | ((frame[at + 2] & 0xffL) << 8)
                 | (frame[at + 3] & 0xffL);
+    }
+
+    /**
+     * Returns the trace context of a well-formed PX frame.
+     * @param frame a frame for which {@link #isWellFormed(byte[])} is {@code true}
+     * @return a copy of the trace context, or {@code null} if the frame has none or an invalid one
+     *         (see {@link #isValidTraceContext(byte[])}), which is ignored
+     */
+    public static byte[] traceContext(byte[] frame) {
+        int at = field(frame, FIELD_TRACE_CONTEXT);
+        if (at < 0) {
+            return null;
+        }
+        byte[] value = Arrays.copyOfRange(frame, at, at + (frame[at - 1] & 0xff));
+        return isValidTraceContext(value) ? value : null;
+    }
+
+    /**
+     * Tells whether a trace context may travel in a PX frame: 1 to {@value #MAX_TRACE_CONTEXT_LENGTH}
+     * octets of printable ASCII without spaces.
+     * @param value the trace context
+     * @return {@code true} if valid
+     */
+    public static boolean isValidTraceContext(byte[] value) {
+        if (value == null || value.length == 0 || value.length > MAX_TRACE_CONTEXT_LENGTH) {
+            return false;
+        }
+        for (byte b : value) {
+            if (b < 0x21 || b > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns where the value of the first field of a type starts, or -1. */

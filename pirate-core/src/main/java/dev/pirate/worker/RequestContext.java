@@ -1,5 +1,6 @@
 package dev.pirate.worker;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -9,8 +10,8 @@ import java.util.Optional;
 /**
  * What a worker knows about the request its handler is given, besides the body: the service, and,
  * when the broker negotiated PX/1 with the worker ({@code docs/rfc/px-1.md}, section 5), the
- * caller's request id and deadline. A broker that does not speak PX/1 sends neither, so both are
- * then empty.
+ * caller's request id, deadline and trace context. A broker that does not speak PX/1 sends none of
+ * them, so they are then empty.
  * <p>
  * Immutable. The deadline is kept on the monotonic clock of the worker's JVM, counted from when the
  * request arrived, so {@link #timeLeft()} and {@link #isExpired()} do not move with wall-clock
@@ -32,13 +33,21 @@ public final class RequestContext {
     /** Epoch milliseconds of the deadline; meaningful only with {@link #hasDeadline}. */
     private final long deadlineEpochMillis;
 
+    private final String traceContext;
+
     private RequestContext(String service, byte[] requestId, boolean hasDeadline, long deadlineNanos,
             long deadlineEpochMillis) {
+        this(service, requestId, hasDeadline, deadlineNanos, deadlineEpochMillis, null);
+    }
+
+    private RequestContext(String service, byte[] requestId, boolean hasDeadline, long deadlineNanos,
+            long deadlineEpochMillis, String traceContext) {
         this.service = service;
         this.requestId = requestId;
         this.hasDeadline = hasDeadline;
         this.deadlineNanos = deadlineNanos;
         this.deadlineEpochMillis = deadlineEpochMillis;
+        this.traceContext = traceContext;
     }
 
     /**
@@ -80,6 +89,31 @@ public final class RequestContext {
         long ageNanos = System.nanoTime() - receivedNanos;
         return new RequestContext(service, requestId, true, receivedNanos + leftNanos,
                 System.currentTimeMillis() + (leftNanos - ageNanos) / 1_000_000L);
+    }
+
+    /**
+     * Returns this context with the caller's trace context, for example to test a traced handler.
+     * @param traceContext a W3C {@code traceparent} value, or {@code null} for none
+     * @return a new context
+     */
+    public RequestContext withTraceContext(String traceContext) {
+        return new RequestContext(this.service, this.requestId, this.hasDeadline, this.deadlineNanos,
+                this.deadlineEpochMillis, traceContext);
+    }
+
+    /** Takes the trace context of a PX frame, already checked by {@code PirateExtension.traceContext}. */
+    RequestContext withTraceContext(byte[] traceContext) {
+        return (traceContext != null) ? withTraceContext(new String(traceContext, StandardCharsets.US_ASCII)) : this;
+    }
+
+    /**
+     * Returns the trace context the caller sent with the request (PX/1, {@code docs/rfc/px-1.md}
+     * section 3.1): a W3C {@code traceparent} value, for a tracer to make the handler's span a child of
+     * the caller's.
+     * @return the trace context, or empty if the caller, the broker or the worker's protocol sent none
+     */
+    public Optional<String> traceContext() {
+        return Optional.ofNullable(this.traceContext);
     }
 
     /**

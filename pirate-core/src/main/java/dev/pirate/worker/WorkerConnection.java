@@ -366,7 +366,7 @@ final class WorkerConnection implements Runnable {
         byte[] px = this.protocol.pxFrame(frames);
         if (px != null) {
             context = RequestContext.received(service, PirateExtension.requestId(px), PirateExtension.deadlineMillis(px),
-                    receivedNanos);
+                    receivedNanos).withTraceContext(PirateExtension.traceContext(px));
             if (context.isExpired()) {
                 return skipExpired(frames, context);
             }
@@ -413,7 +413,9 @@ final class WorkerConnection implements Runnable {
         }
         catch (Exception | LinkageError | AssertionError ex) {
             // Errors a handler can cause are reported like exceptions; the connection must survive them.
-            troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed", service, ex);
+            // The caller gets the failure; a validation error is routine, so its stack is for DEBUG.
+            troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed: {}", service, ex.toString());
+            logger.debug("Handler of '{}' failed", service, ex);
             reply = ErrorReply.body(service + ": " + ErrorReply.describe(ex, this.settings.exposeExceptionDetails()));
             success = false;
         }

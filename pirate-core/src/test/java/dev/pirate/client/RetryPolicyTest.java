@@ -205,7 +205,7 @@ class RetryPolicyTest {
             }
             // A copy: the test must see the id as it was sent, not an array changed later.
             this.sent.add(new CallMeta(Arrays.copyOf(call.requestId(), call.requestId().length),
-                    call.deadlineNanos()));
+                    call.deadlineNanos(), call.traceContext()));
             return PlainWire.INSTANCE.send(socket, target, body, call);
         }
 

@@ -84,6 +84,30 @@ class WorkerHardeningTest {
     }
 
     @Test
+    void aHandlerFailureIsLoggedInOneLineWithoutItsStackTrace() {
+        RawPeer broker = broker();
+        try (StderrLines log = StderrLines.capture()) {
+            start(MajordomoWorker.builder(broker.endpoint(), "picky", (body) -> {
+                throw new IllegalArgumentException("'text' is required");
+            }));
+            byte[] worker = broker.receive().get(0);
+            String line = "Handler of 'picky' failed: java.lang.IllegalArgumentException: 'text' is required";
+            // The log allows one such line a second for the whole JVM, so another test's failure just
+            // before may hold back the first: fail again until a line is written.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                sendRequest(broker, worker, "{}");
+                List<byte[]> reply = broker.receive();
+                while (reply != null && !describe(reply).get(3).equals("0x03")) {
+                    reply = broker.receive();
+                }
+                assertThat(reply).as("error reply").isNotNull();
+                return log.count(line) > 0;
+            });
+            assertThat(log.count("at dev.pirate.worker.WorkerHardeningTest")).as("stack frames").isZero();
+        }
+    }
+
+    @Test
     void aHeartbeatThatCannotGoIsSkippedInsteadOfWedgingTheWorker() {
         RawPeer broker = broker();
         // A handler slower than the pipe to a vanished broker takes to fill: at 1 ms per heartbeat the

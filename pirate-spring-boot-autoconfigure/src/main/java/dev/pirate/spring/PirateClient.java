@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -31,7 +32,11 @@ import dev.pirate.client.PirateUnknownServiceException;
  * <ul>
  * <li>{@link PirateTimeoutException}: no reply after every attempt;</li>
  * <li>{@link PirateUnknownServiceException}: the broker knows no worker for the service;</li>
- * <li>{@link PirateRemoteException}: the service's handler failed; the message is the handler's.</li>
+ * <li>{@link PirateRemoteException}: the service's handler failed; the message is the handler's;</li>
+ * <li>{@link dev.pirate.client.PirateRefusedException}: the broker refused the request and said why;</li>
+ * <li>{@link dev.pirate.client.PirateInvalidServiceException}: the service name is not a valid MDP name;</li>
+ * <li>{@link dev.pirate.client.PirateInFlightLimitException}: too many requests in flight;</li>
+ * <li>{@link dev.pirate.client.PirateException}: interrupted, or the client closed during the call.</li>
  * </ul>
  * Asynchronous variants complete their future with the same exceptions, never on the client's
  * I/O thread: on the clients' callback executor, which the auto-configuration sets to Boot's
@@ -47,6 +52,8 @@ public class PirateClient implements AutoCloseable {
     private final Map<String, DirectEndpoint> directEndpoints;
 
     private final PayloadConverter converter;
+
+    private final List<PirateClientInterceptor> interceptors;
 
     private volatile @Nullable MajordomoClient client;
 
@@ -72,6 +79,19 @@ public class PirateClient implements AutoCloseable {
      */
     public PirateClient(Supplier<MajordomoClient> clientFactory, Map<String, DirectClient> directClients,
             PayloadConverter converter) {
+        this(clientFactory, directClients, converter, List.of());
+    }
+
+    /**
+     * Creates a client whose brokered calls pass through interceptors.
+     * @param clientFactory creates the Majordomo client, called at most once
+     * @param directClients plain REQ/REP clients by name, possibly none
+     * @param converter the payload converter
+     * @param interceptors wrap every brokered call, the first outermost; possibly none
+     */
+    public PirateClient(Supplier<MajordomoClient> clientFactory, Map<String, DirectClient> directClients,
+            PayloadConverter converter, List<PirateClientInterceptor> interceptors) {
+        this.interceptors = List.copyOf(interceptors);
         this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory");
         this.converter = Objects.requireNonNull(converter, "converter");
         Map<String, DirectEndpoint> endpoints = new LinkedHashMap<>();
@@ -213,7 +233,16 @@ public class PirateClient implements AutoCloseable {
      * @return the reply frames
      */
     public List<byte[]> requestFrames(String service, List<byte[]> body, CallOptions options) {
-        return majordomoClient().request(service, body, options);
+        if (this.interceptors.isEmpty()) {
+            return majordomoClient().request(service, body, options);
+        }
+        Function<CallOptions, List<byte[]>> call = (o) -> majordomoClient().request(service, body, o);
+        for (int i = this.interceptors.size() - 1; i >= 0; i--) {
+            PirateClientInterceptor interceptor = this.interceptors.get(i);
+            Function<CallOptions, List<byte[]>> inner = call;
+            call = (o) -> interceptor.intercept(service, o, inner);
+        }
+        return call.apply(options);
     }
 
     /**
@@ -306,7 +335,17 @@ public class PirateClient implements AutoCloseable {
      */
     public CompletableFuture<List<byte[]>> requestFramesAsync(String service, List<byte[]> body,
             CallOptions options) {
-        return majordomoClient().requestAsync(service, body, options);
+        if (this.interceptors.isEmpty()) {
+            return majordomoClient().requestAsync(service, body, options);
+        }
+        Function<CallOptions, CompletableFuture<List<byte[]>>> call = (o) -> majordomoClient().requestAsync(service,
+                body, o);
+        for (int i = this.interceptors.size() - 1; i >= 0; i--) {
+            PirateClientInterceptor interceptor = this.interceptors.get(i);
+            Function<CallOptions, CompletableFuture<List<byte[]>>> inner = call;
+            call = (o) -> interceptor.interceptAsync(service, o, inner);
+        }
+        return call.apply(options);
     }
 
     /**

@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.pirate.protocol.Mdp;
 import dev.pirate.spring.PirateClient;
 
 /**
@@ -49,10 +48,6 @@ public class GatewayController {
     public ResponseEntity<byte[]> callService(@PathVariable String service,
             @RequestBody(required = false) byte @Nullable [] body,
             @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable MediaType contentType) {
-        if (!Mdp.isValidServiceName(service)) {
-            throw problem(HttpStatus.BAD_REQUEST, "Invalid service name",
-                    "A service name is 1 to 255 printable ASCII characters without spaces");
-        }
         return reply(this.pirateClient.request(service, bodyOf(body)), contentType);
     }
 

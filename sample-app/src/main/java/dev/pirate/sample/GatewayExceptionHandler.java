@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.pirate.client.PirateException;
+import dev.pirate.client.PirateInvalidServiceException;
 import dev.pirate.client.PirateRefusedException;
 import dev.pirate.client.PirateRemoteException;
 import dev.pirate.client.PirateTimeoutException;
@@ -15,7 +16,7 @@ import dev.pirate.client.PirateUnknownServiceException;
 
 /**
  * Maps Pirate's failures to RFC 9457 problem details: no reply after every retry is 504, a service
- * without workers is 404, a failed handler is 502, a request the broker refused is 503 with
+ * without workers is 404, an invalid service name 400, a failed handler is 502, a request the broker refused is 503 with
  * {@code Retry-After} when it may succeed later (overloaded, expired) and 422 when it never will (too
  * large, poison), any other client failure is 503.
  */
@@ -33,6 +34,11 @@ public class GatewayExceptionHandler {
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unknownService(PirateUnknownServiceException ex) {
         return ResponseEntity.of(problem(HttpStatus.NOT_FOUND, "Unknown service", ex)).build();
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> invalidService(PirateInvalidServiceException ex) {
+        return ResponseEntity.of(problem(HttpStatus.BAD_REQUEST, "Invalid service name", ex)).build();
     }
 
     @ExceptionHandler

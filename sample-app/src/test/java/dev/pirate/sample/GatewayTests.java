@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,6 +38,8 @@ import dev.pirate.testing.UpperCaseServer;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.test.EmbeddedPirateBroker;
+import dev.pirate.spring.test.PirateTestSupport;
 import dev.pirate.worker.RequestHandler;
 
 /**
@@ -44,10 +47,11 @@ import dev.pirate.worker.RequestHandler;
  * embedded broker on a free loopback port, every handler shape and every gateway status.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "pirate.broker.bind=tcp://127.0.0.1:*", "pirate.client.timeout=1s",
+        properties = { "pirate.client.timeout=1s",
                 "pirate.client.retries=1", "pirate.worker.shutdown-grace-period=5s" })
 @Import({ GatewayTests.Reverse.class, GatewayTests.Swap.class, GatewayTests.Raw.class, GatewayTests.Boom.class,
         GatewayTests.Slow.class })
+@EmbeddedPirateBroker
 @DirtiesContext
 @Timeout(60)
 class GatewayTests {
@@ -200,7 +204,8 @@ class GatewayTests {
     }
 
     @Test
-    void healthIsUp() throws Exception {
+    void healthIsUpOnceEveryServiceHasRegistered(@Autowired ApplicationContext context) throws Exception {
+        PirateTestSupport.awaitWorkersRegistered(context);
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);

@@ -25,6 +25,7 @@ import org.springframework.test.annotation.DirtiesContext;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.support.Sockets;
+import dev.pirate.spring.test.EmbeddedPirateBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,8 +36,9 @@ import static org.awaitility.Awaitility.await;
  * through the gateway.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "pirate.broker.bind=tcp://127.0.0.1:*", "pirate.client.timeout=500ms",
+        properties = { "pirate.client.timeout=500ms",
                 "pirate.client.retries=1", "pirate.worker.shutdown-grace-period=1s" })
+@EmbeddedPirateBroker
 @DirtiesContext
 @Timeout(60)
 class ObservabilityTests {
@@ -117,7 +119,6 @@ class ObservabilityTests {
         assertThat(post("wordcount", "{}").statusCode()).as("handler fails").isEqualTo(502);
         assertThat(post("nosuch", "x").statusCode()).as("unknown service").isEqualTo(404);
         assertThat(post("delay", "2000").statusCode()).as("two 500 ms attempts, then timeout").isEqualTo(504);
-        sendInvalidMessageToTheBroker();
 
         // The delay worker is still busy with the first attempt; the retry carried the same request id,
         // so the broker joined it to that attempt instead of queueing a second copy (PX/1).
@@ -127,6 +128,8 @@ class ObservabilityTests {
             assertThat(during.value("pirate_broker_workers", "service", "delay", "state", "busy")).isEqualTo(1.0);
             assertThat(during.value("pirate_broker_retries_coalesced_total", "service", "delay")).isEqualTo(1.0);
         });
+        // After the check above, which has only until the delay handler's 2 s are up.
+        sendInvalidMessageToTheBroker();
 
         PrometheusText after = scrape();
         assertIncrease(before, after, 5, "pirate_client_requests_seconds_count", "service", "echo", "outcome",

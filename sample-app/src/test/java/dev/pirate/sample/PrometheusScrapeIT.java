@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.pirate.broker.InvalidReason;
 import dev.pirate.broker.MajordomoBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,6 +141,11 @@ class PrometheusScrapeIT {
     @Timeout(90)
     void scrapedSeriesShowRequestsFailuresRetriesAndAPartitionExactly() throws Exception {
         await().atMost(DEADLINE).until(() -> query("sum(pirate_broker_workers{state=\"idle\"})") == 4.0);
+        // Series with a bounded set of tag values exist at 0 before their first event.
+        assertThat(query("pirate_broker_messages_invalid_total{reason=\"bad_header\"}")).isZero();
+        assertThat(query("count(pirate_broker_messages_invalid_total)")).isEqualTo(InvalidReason.values().length);
+        assertThat(query("pirate_broker_requests_refused_total{reason=\"expired\"}")).isZero();
+        assertThat(query("pirate_broker_requests_expired_total{service=\"echo\"}")).isZero();
 
         // One request to a service slower than the client: two 1 s attempts, then a timeout. The retry
         // carries the call's request id, so the broker joins it to the first attempt: the slow worker

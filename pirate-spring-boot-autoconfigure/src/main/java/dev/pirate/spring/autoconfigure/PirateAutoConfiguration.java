@@ -2,6 +2,7 @@ package dev.pirate.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -34,12 +35,15 @@ import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.PirateExtension;
 import dev.pirate.security.ClientSecurity;
 import dev.pirate.spring.PayloadConverter;
+import dev.pirate.spring.MajordomoHandlerInterceptor;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.PirateClientInterceptor;
 import dev.pirate.spring.broker.InProcessContext;
 import dev.pirate.spring.broker.MajordomoBrokerLifecycle;
 import dev.pirate.spring.worker.MajordomoServiceDiscoverer;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 import dev.pirate.spring.worker.MajordomoWorkerFactory;
+import dev.pirate.worker.ContextualRequestHandler;
 import dev.pirate.worker.MajordomoWorker;
 
 /**
@@ -160,7 +164,8 @@ public final class PirateAutoConfiguration {
         MajordomoWorkerContainer pirateWorkerContainer(ListableBeanFactory beanFactory, PirateProperties properties,
                 PayloadConverter converter, PirateConnectionDetails connectionDetails,
                 ObjectProvider<PirateListener> listeners, ObjectProvider<MajordomoWorkerCustomizer> customizers,
-                Environment environment, ObjectProvider<InProcessContext> inProcess) {
+                ObjectProvider<MajordomoHandlerInterceptor> interceptors, Environment environment,
+                ObjectProvider<InProcessContext> inProcess) {
             PirateProperties.Worker worker = properties.getWorker();
             Duration heartbeat = PirateSettings.positive("pirate.worker.heartbeat-interval",
                     worker.getHeartbeatInterval());
@@ -178,10 +183,15 @@ public final class PirateAutoConfiguration {
             boolean exposeExceptionDetails = worker.isExposeExceptionDetails();
             ThreadFactory virtualThreads = Threading.VIRTUAL.isActive(environment)
                     ? new VirtualThreadTaskExecutor("pirate-worker-").getVirtualThreadFactory() : null;
+            List<MajordomoHandlerInterceptor> handlerInterceptors = interceptors.orderedStream().toList();
             MajordomoWorkerFactory factory = (definition) -> {
+                ContextualRequestHandler handler = definition.handler();
+                for (int i = handlerInterceptors.size() - 1; i >= 0; i--) {
+                    handler = handlerInterceptors.get(i).intercept(definition.service(), handler);
+                }
                 String endpoint = connectionDetails.getWorkerEndpoint();
                 MajordomoWorker.Builder builder = MajordomoWorker
-                    .builder(endpoint, definition.service(), definition.handler())
+                    .builder(endpoint, definition.service(), handler)
                     .concurrency(definition.concurrency())
                     .prefetch(definition.prefetch())
                     .heartbeatInterval(heartbeat)
@@ -214,7 +224,8 @@ public final class PirateAutoConfiguration {
         @ConditionalOnMissingBean
         PirateClient pirateClient(PirateProperties properties, PayloadConverter converter,
                 PirateConnectionDetails connectionDetails, ObjectProvider<PirateListener> listeners,
-                ObjectProvider<PirateClientCustomizer> customizers, ObjectProvider<InProcessContext> inProcess,
+                ObjectProvider<PirateClientCustomizer> customizers, ObjectProvider<PirateClientInterceptor> interceptors,
+                ObjectProvider<InProcessContext> inProcess,
                 @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
                 ObjectProvider<Executor> taskExecutor) {
             PirateProperties.Client client = properties.getClient();
@@ -270,7 +281,7 @@ public final class PirateAutoConfiguration {
                 }
                 customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
                 return builder.build();
-            }, directClients, converter);
+            }, directClients, converter, interceptors.orderedStream().toList());
         }
 
         private static Backoff backoff(PirateProperties.Retry retry) {

@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 import dev.pirate.worker.MajordomoWorker;
@@ -15,7 +18,9 @@ import dev.pirate.worker.MajordomoWorker;
 /**
  * Health of the application's {@link dev.pirate.spring.MajordomoService @MajordomoService} workers.
  * <p>
- * DOWN when a service has had no connection registered with a broker for longer than its liveness
+ * {@link Status#OUT_OF_SERVICE OUT_OF_SERVICE} while starting: until every service has had a
+ * connection registered with a broker at least once, the application cannot serve, so a readiness
+ * probe must not pass (Boot answers OUT_OF_SERVICE with 503). After that, DOWN when a service has had no connection registered with a broker for longer than its liveness
  * times its heartbeat interval: the time after which a worker gives a silent broker up. A worker
  * that is reconnecting, or waiting for a broker that restarts, stays UP until then, and is UP again
  * as soon as a broker answers it. Details per service: connections registered and configured, when the
@@ -24,6 +29,9 @@ import dev.pirate.worker.MajordomoWorker;
 public class WorkersHealthIndicator implements HealthIndicator {
 
     private final MajordomoWorkerContainer container;
+
+    /** Services seen registered at least once; a registration that begins and ends between two checks goes unseen. */
+    private final Set<String> registeredOnce = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates an indicator.
@@ -39,24 +47,34 @@ public class WorkersHealthIndicator implements HealthIndicator {
         if (workers.isEmpty() && !this.container.getServices().isEmpty()) {
             return Health.unknown().withDetail("running", false).build();
         }
-        boolean up = true;
+        boolean down = false;
+        boolean starting = false;
         Map<String, Object> services = new LinkedHashMap<>();
         for (MajordomoWorker worker : workers) {
             Duration allowed = worker.heartbeatInterval().multipliedBy(worker.liveness());
             Duration unregistered = worker.unregisteredFor();
+            int registered = worker.registeredCount();
+            if (registered > 0) {
+                this.registeredOnce.add(worker.service());
+            }
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("connected", worker.registeredCount());
+            if (!this.registeredOnce.contains(worker.service())) {
+                starting = true;
+                details.put("starting", true);
+            }
+            details.put("connected", registered);
             details.put("connections", worker.connections());
             long lastHeard = worker.lastHeardMillis();
             details.put("lastHeartbeat", (lastHeard != 0) ? Instant.ofEpochMilli(lastHeard).toString() : "never");
             details.put("reconnects", worker.reconnects());
             if (unregistered.compareTo(allowed) > 0) {
-                up = false;
+                down = true;
                 details.put("unregisteredFor", unregistered.toMillis() + "ms");
             }
             services.put(worker.service(), details);
         }
-        return (up ? Health.up() : Health.down()).withDetail("endpoint", endpoint(workers))
+        Health.Builder builder = down ? Health.down() : starting ? Health.outOfService() : Health.up();
+        return builder.withDetail("endpoint", endpoint(workers))
             .withDetail("curve", !workers.isEmpty() && workers.get(0).isCurve())
             .withDetail("services", services)
             .build();

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pirate.broker.BrokerSnapshot;
+import dev.pirate.broker.InvalidReason;
 import dev.pirate.protocol.RefusalReason;
 import dev.pirate.event.ClientOutcome;
 import dev.pirate.event.PirateListener;
@@ -44,7 +45,9 @@ import dev.pirate.event.PirateListener;
  * <tr><td>{@code pirate.broker.workers}</td><td>gauge</td><td>{@code service}, {@code state}
  * ({@code idle|busy})</td></tr>
  * <tr><td>{@code pirate.broker.workers.expired}</td><td>counter</td><td>{@code service}</td></tr>
- * <tr><td>{@code pirate.broker.messages.invalid}</td><td>counter</td><td>{@code reason}</td></tr>
+ * <tr><td>{@code pirate.broker.requests.expired}</td><td>counter</td><td>{@code service}</td></tr>
+ * <tr><td>{@code pirate.broker.messages.invalid}</td><td>counter</td><td>{@code reason} (the tags of
+ * {@code InvalidReason}, each registered at 0 from the start)</td></tr>
  * <tr><td>{@code pirate.broker.requests.refused}</td><td>counter</td><td>{@code reason} (the words of
  * {@code RefusalReason}, each registered at 0 from the start)</td></tr>
  * <tr><td>{@code pirate.broker.retries.coalesced}</td><td>counter</td><td>{@code service}</td></tr>
@@ -113,8 +116,13 @@ public class PirateMetrics implements PirateListener {
         this.brokerSnapshot = Objects.requireNonNull(brokerSnapshot, "brokerSnapshot");
         this.registeredConnections = Objects.requireNonNull(registeredConnections, "registeredConnections");
         this.maxServices = maxServices;
+        // Series with a known, bounded set of tag values exist from the start, so that rate() and
+        // absent() queries see a 0 before the first event instead of no series at all.
         for (RefusalReason reason : RefusalReason.values()) {
             brokerRequestRefusedCounter(reason.word());
+        }
+        for (InvalidReason reason : InvalidReason.values()) {
+            brokerMessageDroppedCounter(reason.tag());
         }
     }
 
@@ -176,9 +184,18 @@ public class PirateMetrics implements PirateListener {
     }
 
     @Override
+    public void brokerRequestExpired(String service) {
+        broker(service).requestsExpired.increment();
+    }
+
+    @Override
     public void brokerMessageDropped(String reason) {
-        counter(this.invalidMessages, "pirate.broker.messages.invalid", "Messages the broker dropped as invalid",
-                "reason", reason).increment();
+        brokerMessageDroppedCounter(reason).increment();
+    }
+
+    private Counter brokerMessageDroppedCounter(String reason) {
+        return counter(this.invalidMessages, "pirate.broker.messages.invalid", "Messages the broker dropped as invalid",
+                "reason", reason);
     }
 
     @Override
@@ -349,12 +366,17 @@ public class PirateMetrics implements PirateListener {
 
         private final Counter retriesCoalesced;
 
+        private final Counter requestsExpired;
+
         BrokerMeters(String service) {
             this.requests = counter("pirate.broker.requests", "Client requests the broker accepted", service);
             this.workersExpired = counter("pirate.broker.workers.expired",
                     "Workers the broker forgot after they stayed silent beyond its liveness", service);
             this.retriesCoalesced = counter("pirate.broker.retries.coalesced",
                     "Retries of a call the broker still held, joined to it instead of run again", service);
+            this.requestsExpired = counter("pirate.broker.requests.expired",
+                    "Requests the broker dropped unanswered by a worker: they waited past the broker's request "
+                            + "expiry or their caller's deadline", service);
             Predicate<String> counted = OTHER_SERVICES.equals(service) ? (name) -> !isTagged(name) : service::equals;
             gauge("pirate.broker.requests.queued", "Requests waiting for a worker", service, null, counted,
                     BrokerSnapshot.Service::queued);

@@ -48,7 +48,7 @@ public class MajordomoServiceDiscoverer {
     /**
      * Finds and validates every service.
      * @return the services, in bean registration order
-     * @throws IllegalStateException naming the bean if a service bean is not valid
+     * @throws MajordomoServiceDeclarationException naming the bean if a service bean is not valid
      */
     public List<MajordomoServiceDefinition> discover() {
         Map<String, String> beanByService = new LinkedHashMap<>();
@@ -61,16 +61,16 @@ public class MajordomoServiceDiscoverer {
             String service = annotation.service();
             checkServiceName(beanName, service);
             if (annotation.concurrency() < 1) {
-                throw invalid(beanName, "declares concurrency " + annotation.concurrency() + "; use 1 or more");
+                throw invalid(beanName, "declares concurrency " + annotation.concurrency(), "use 1 or more");
             }
             if (annotation.prefetch() < 1 || annotation.prefetch() > PirateExtension.MAX_CREDIT) {
-                throw invalid(beanName, "declares prefetch " + annotation.prefetch() + "; use 1 to "
-                        + PirateExtension.MAX_CREDIT);
+                throw invalid(beanName, "declares prefetch " + annotation.prefetch(),
+                        "use 1 to " + PirateExtension.MAX_CREDIT);
             }
             String previous = beanByService.putIfAbsent(service, beanName);
             if (previous != null) {
-                throw invalid(beanName, "serves '" + service + "', already served by bean '" + previous
-                        + "'; a service has one handler");
+                throw invalid(beanName, "serves '" + service + "', already served by bean '" + previous + "'",
+                        "a service has one handler: remove one bean, or give it another service name");
             }
             Object bean = this.beanFactory.getBean(beanName);
             definitions.add(new MajordomoServiceDefinition(beanName, service, annotation.concurrency(),
@@ -82,12 +82,12 @@ public class MajordomoServiceDiscoverer {
 
     private static void checkServiceName(String beanName, String service) {
         if (!Mdp.isValidServiceName(service)) {
-            throw invalid(beanName, "has an invalid service name '" + service
-                    + "'; use 1 to 255 printable ASCII characters without spaces");
+            throw invalid(beanName, "has an invalid service name '" + service + "'",
+                    "use 1 to 255 printable ASCII characters without spaces");
         }
         if (service.startsWith(Mdp.MMI_PREFIX)) {
-            throw invalid(beanName, "has service name '" + service + "'; the prefix '" + Mdp.MMI_PREFIX
-                    + "' is reserved for the broker");
+            throw invalid(beanName, "has service name '" + service + "'",
+                    "the prefix '" + Mdp.MMI_PREFIX + "' is reserved for the broker: choose another name");
         }
     }
 
@@ -100,7 +100,7 @@ public class MajordomoServiceDiscoverer {
             String implemented = (bean instanceof RequestHandler) ? "RequestHandler" : "ContextualRequestHandler";
             if (!methods.isEmpty()) {
                 throw invalid(beanName, "implements " + implemented + " and also declares @MajordomoHandler "
-                        + names(methods) + "; use one or the other");
+                        + names(methods), "use one or the other");
             }
             if (bean instanceof RequestHandler handler) {
                 return (body, context) -> handler.handle(body);
@@ -109,14 +109,14 @@ public class MajordomoServiceDiscoverer {
         }
         if (methods.size() != 1) {
             throw invalid(beanName, "declares " + methods.size() + " @MajordomoHandler methods"
-                    + (methods.isEmpty() ? "" : " " + names(methods))
-                    + "; declare exactly one, or implement dev.pirate.worker.RequestHandler");
+                    + (methods.isEmpty() ? "" : " " + names(methods)),
+                    "declare exactly one, or implement dev.pirate.worker.RequestHandler");
         }
         Method method = methods.iterator().next();
         checkParameters(beanName, method);
         if (method.getReturnType() == void.class) {
-            throw invalid(beanName, "@MajordomoHandler " + method.getName()
-                    + " returns void; return the reply body (byte[], String, List<byte[]> or a JSON type)");
+            throw invalid(beanName, "@MajordomoHandler " + method.getName() + " returns void",
+                    "return the reply body (byte[], String, List<byte[]> or a JSON type)");
         }
         return new MethodRequestHandler(bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
                 this.converter);
@@ -133,8 +133,8 @@ public class MajordomoServiceDiscoverer {
         int bodies = method.getParameterCount() - contexts;
         if (bodies > 1 || contexts > 1) {
             throw invalid(beanName, "@MajordomoHandler " + method.getName() + " takes " + method.getParameterCount()
-                    + " parameters (" + bodies + " for the request body, " + contexts + " RequestContext); take "
-                    + "at most one request body parameter and at most one dev.pirate.worker.RequestContext");
+                    + " parameters (" + bodies + " for the request body, " + contexts + " RequestContext)",
+                    "take at most one request body parameter and at most one dev.pirate.worker.RequestContext");
         }
     }
 
@@ -142,7 +142,7 @@ public class MajordomoServiceDiscoverer {
         return methods.stream().map(Method::getName).sorted().collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private static IllegalStateException invalid(String beanName, String problem) {
-        return new IllegalStateException("@MajordomoService bean '" + beanName + "' " + problem);
+    private static MajordomoServiceDeclarationException invalid(String beanName, String problem, String action) {
+        return new MajordomoServiceDeclarationException(beanName, problem, action);
     }
 }

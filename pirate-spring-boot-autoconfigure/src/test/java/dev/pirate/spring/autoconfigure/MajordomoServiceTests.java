@@ -29,6 +29,7 @@ import dev.pirate.testing.UpperCaseServer;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.worker.MajordomoServiceDeclarationException;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 import dev.pirate.worker.MajordomoWorker;
 import dev.pirate.worker.RequestHandler;
@@ -222,7 +223,7 @@ class MajordomoServiceTests {
         this.contextRunner.withBean("badService", serviceClass).run((context) -> {
             assertThat(context).hasFailed();
             assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(MajordomoServiceDeclarationException.class)
                 .hasMessageContaining("@MajordomoService bean 'badService'")
                 .hasMessageContaining(problem);
         });

@@ -122,6 +122,15 @@ class PirateMetricsTests {
     }
 
     @Test
+    void requestsTheBrokerDroppedUnansweredAreCountedPerServiceFromItsFirstWorker() {
+        this.metrics.brokerWorkerRegistered("echo");
+        assertThat(counter("pirate.broker.requests.expired", "echo").count()).isZero();
+        this.metrics.brokerRequestExpired("echo");
+        this.metrics.brokerRequestExpired("echo");
+        assertThat(counter("pirate.broker.requests.expired", "echo").count()).isEqualTo(2);
+    }
+
+    @Test
     void brokerGaugesReadThePublishedSnapshot() {
         this.metrics.brokerWorkerRegistered("echo");
         assertThat(gauge("pirate.broker.requests.queued", "echo", null)).isZero();
@@ -134,7 +143,11 @@ class PirateMetricsTests {
     }
 
     @Test
-    void invalidMessagesAreCountedByReason() {
+    void invalidMessagesAreCountedByReasonAndEveryReasonExistsFromTheStart() {
+        for (InvalidReason reason : InvalidReason.values()) {
+            assertThat(this.registry.get("pirate.broker.messages.invalid").tag("reason", reason.tag()).counter().count())
+                .as(reason.tag()).isZero();
+        }
         this.metrics.brokerMessageDropped(InvalidReason.BAD_HEADER.tag());
         this.metrics.brokerMessageDropped(InvalidReason.BAD_HEADER.tag());
         this.metrics.brokerMessageDropped(InvalidReason.OVERSIZED.tag());

@@ -146,6 +146,47 @@ class PirateHealthContributorAutoConfigurationTests {
     }
 
     @Test
+    void workersAreOutOfServiceUntilEachServiceHasRegisteredOnceThenUp() {
+        MajordomoBroker placeholder = broker("tcp://127.0.0.1:*");
+        String endpoint = placeholder.connectEndpoint();
+        placeholder.close();
+        this.contextRunner.withUserConfiguration(EchoServiceConfiguration.class)
+            .withPropertyValues("pirate.worker.endpoint=" + endpoint, "pirate.worker.heartbeat-interval=100ms",
+                    "pirate.worker.liveness=600", "pirate.worker.reconnect-delay=100ms",
+                    "pirate.worker.max-reconnect-delay=200ms")
+            .run((context) -> {
+                // No broker yet: well inside liveness x heartbeat (60 s), so not DOWN, but not ready either.
+                Health starting = health(context, "workers");
+                assertThat(starting.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+                assertThat(echo(starting)).containsEntry("starting", true).containsEntry("connected", 0);
+
+                try (MajordomoBroker broker = broker(endpoint)) {
+                    await().atMost(Duration.ofSeconds(20))
+                        .until(() -> health(context, "workers").getStatus().equals(Status.UP));
+                    assertThat(echo(health(context, "workers"))).doesNotContainKey("starting");
+                }
+                // Once registered, losing the broker is judged as before: UP until liveness x heartbeat.
+                assertThat(health(context, "workers").getStatus()).isEqualTo(Status.UP);
+            });
+    }
+
+    @Test
+    void workersThatNeverRegisterAreDownAfterLivenessTimesHeartbeat() {
+        MajordomoBroker placeholder = broker("tcp://127.0.0.1:*");
+        String endpoint = placeholder.connectEndpoint();
+        placeholder.close();
+        this.contextRunner.withUserConfiguration(EchoServiceConfiguration.class)
+            .withPropertyValues("pirate.worker.endpoint=" + endpoint, "pirate.worker.heartbeat-interval=100ms",
+                    "pirate.worker.liveness=3")
+            .run((context) -> {
+                await().atMost(Duration.ofSeconds(10))
+                    .until(() -> health(context, "workers").getStatus().equals(Status.DOWN));
+                assertThat(echo(health(context, "workers"))).containsEntry("starting", true)
+                    .containsKey("unregisteredFor");
+            });
+    }
+
+    @Test
     void clientIsUpWithDetailsAndNeverDownBecauseAServiceDoesNotAnswer() {
         this.contextRunner.withPropertyValues("pirate.broker.enabled=true", "pirate.broker.bind=tcp://127.0.0.1:*",
                 "pirate.client.direct.billing.endpoint=tcp://127.0.0.1:1", "pirate.client.direct.billing.retries=0")
