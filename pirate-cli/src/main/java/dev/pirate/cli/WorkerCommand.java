@@ -7,11 +7,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.worker.MajordomoWorker;
 import dev.pirate.worker.QueueWorker;
 
@@ -70,15 +72,19 @@ final class WorkerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private int liveness;
 
+    @Mixin
+    private CurveClientOptions curve;
+
     @Override
     public Integer call() {
         checkService();
         EndpointOption.check(this.spec.commandLine(), "--connect", this.endpoint);
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
+        ClientSecurity security = this.curve.security(this.spec.commandLine());
         Running worker;
         try {
-            worker = start();
+            worker = start(security);
         }
         catch (RuntimeException ex) {
             return ExitCodes.report(ex, err);
@@ -115,7 +121,7 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     /** Starts the workers and returns how to stop them (stopping twice is harmless) and what killed them. */
-    private Running start() {
+    private Running start(ClientSecurity security) {
         return switch (this.protocol) {
             case MDP -> {
                 MajordomoWorker worker = MajordomoWorker.builder(this.endpoint, this.service, WorkerCommand::echo)
@@ -124,14 +130,16 @@ final class WorkerCommand implements Callable<Integer> {
                     .heartbeatInterval(heartbeatOr(MDP_HEARTBEAT))
                     .liveness(this.liveness)
                     .shutdownGracePeriod(GRACE_PERIOD)
+                    .security(security)
                     .build();
                 worker.start();
                 yield new Running(worker::close, worker::failure);
             }
-            case SIMPLE -> start(QueueWorker.simple(this.endpoint, WorkerCommand::echo));
+            case SIMPLE -> start(QueueWorker.simple(this.endpoint, WorkerCommand::echo).security(security));
             case PPP -> start(QueueWorker.paranoid(this.endpoint, WorkerCommand::echo)
                 .heartbeatInterval(heartbeatOr(PPP_HEARTBEAT))
-                .liveness(this.liveness));
+                .liveness(this.liveness)
+                .security(security));
         };
     }
 

@@ -44,6 +44,14 @@ public final class MajordomoClient implements AutoCloseable {
     }
 
     /**
+     * Tells whether the client connects with CURVE.
+     * @return {@code true} when built with a {@link dev.pirate.security.ClientSecurity}
+     */
+    public boolean isCurve() {
+        return this.engine.isCurve();
+    }
+
+    /**
      * Returns the default timeout and retries.
      * @return the defaults
      */

@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.support.Checks;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
@@ -61,11 +62,14 @@ public final class MajordomoPipeline implements AutoCloseable {
 
     private int receiveTimeoutMillis = -1;
 
-    private MajordomoPipeline(String endpoint, int maxInFlight) {
+    private MajordomoPipeline(String endpoint, int maxInFlight, ClientSecurity security) {
         this.endpoint = endpoint;
         this.context = new ZContext(1);
         try {
             this.socket = Sockets.create(this.context, SocketType.DEALER);
+            if (security != null) {
+                security.applyTo(this.socket);
+            }
             // Room for every request in flight both ways, so neither a send nor the broker's reply blocks.
             this.socket.setSndHWM(maxInFlight);
             this.socket.setRcvHWM(maxInFlight);
@@ -86,9 +90,21 @@ public final class MajordomoPipeline implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxInFlight} is not positive
      */
     public static MajordomoPipeline connect(String endpoint, int maxInFlight) {
+        return connect(endpoint, maxInFlight, null);
+    }
+
+    /**
+     * Connects to a broker, with CURVE when {@code security} is given.
+     * @param endpoint the broker endpoint, e.g. {@code tcp://localhost:5555}
+     * @param maxInFlight the most requests the caller will have sent and not yet received
+     * @param security the CURVE client settings, or {@code null} for plain text
+     * @return the pipeline; the caller closes it
+     * @throws IllegalArgumentException if {@code maxInFlight} is not positive
+     */
+    public static MajordomoPipeline connect(String endpoint, int maxInFlight, ClientSecurity security) {
         Objects.requireNonNull(endpoint, "endpoint");
         Checks.atLeast(maxInFlight, 1, "maxInFlight");
-        return new MajordomoPipeline(endpoint, maxInFlight);
+        return new MajordomoPipeline(endpoint, maxInFlight, security);
     }
 
     /**
