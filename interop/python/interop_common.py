@@ -10,6 +10,8 @@ import signal
 import sys
 
 import zmq
+import zmq.auth
+import zmq.auth.thread
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,53 @@ def run(parser, main):
     sys.exit(status)
 
 
+def add_curve_client_arguments(parser):
+    """CURVE options of a peer that connects; without --server-key it speaks plain text."""
+    parser.add_argument("--server-key", help="Z85 public key of the server: connect with CURVE")
+    parser.add_argument("--certificate", help="this peer's secret certificate file (default: a fresh key pair)")
+
+
+def curve_client(args):
+    """Returns a function that makes a socket a CURVE client as the options say, or None."""
+    if args.server_key is None:
+        return None
+    if args.certificate is not None:
+        public, secret = zmq.auth.load_certificate(args.certificate)
+    else:
+        public, secret = zmq.curve_keypair()
+
+    def configure(socket):
+        socket.curve_serverkey = args.server_key.encode()
+        socket.curve_publickey = public
+        socket.curve_secretkey = secret
+
+    return configure
+
+
+def add_curve_server_arguments(parser):
+    """CURVE options of a peer that binds; without --certificate it speaks plain text."""
+    parser.add_argument("--certificate", help="this server's secret certificate file: serve with CURVE")
+    parser.add_argument("--authorized-keys-dir", help="directory of *.key public certificates let in (ZAP)")
+
+
+def curve_server(context, socket, args):
+    """Makes a socket a CURVE server whose ZAP handler lets in the keys of --authorized-keys-dir.
+
+    Returns the running authenticator (stop it before the context ends), or None for plain text.
+    Call before bind: ZeroMQ lets every key in while no ZAP handler runs.
+    """
+    if args.certificate is None:
+        return None
+    authenticator = zmq.auth.thread.ThreadAuthenticator(context)
+    authenticator.start()
+    authenticator.configure_curve(domain="*", location=args.authorized_keys_dir or zmq.auth.CURVE_ALLOW_ANY)
+    public, secret = zmq.auth.load_certificate(args.certificate)
+    socket.curve_server = True
+    socket.curve_publickey = public
+    socket.curve_secretkey = secret
+    return authenticator
+
+
 def printable(frame):
     """A frame as one line of text; undecodable bytes are escaped so a line never breaks."""
     return frame.decode("utf-8", errors="backslashreplace").replace("\n", "\\n")
@@ -89,8 +138,9 @@ class LazyPirateSocket:
     send twice in a row and a late reply must never be mistaken for the answer to a later request.
     """
 
-    def __init__(self, context, endpoint, timeout_ms, attempts):
+    def __init__(self, context, endpoint, timeout_ms, attempts, configure=None):
         self._context = context
+        self._configure = configure
         self._endpoint = endpoint
         self._timeout_ms = timeout_ms
         self._attempts = attempts
@@ -101,6 +151,8 @@ class LazyPirateSocket:
     def _open(self):
         self._socket = self._context.socket(zmq.REQ)
         self._socket.linger = 0
+        if self._configure is not None:
+            self._configure(self._socket)
         self._socket.connect(self._endpoint)
         self._poller.register(self._socket, zmq.POLLIN)
 

@@ -12,7 +12,7 @@ import time
 
 import zmq
 
-from interop_common import emit, make_parser, positive, run
+from interop_common import add_curve_server_arguments, curve_server, emit, make_parser, positive, run
 
 log = logging.getLogger("mdp_broker")
 
@@ -216,10 +216,15 @@ class Broker:
 def main(context, args):
     socket = context.socket(zmq.ROUTER)
     socket.linger = 0
-    socket.bind(args.bind)
-    log.info("broker bound to %s", args.bind)
-    emit("READY")
-    Broker(socket, args.heartbeat_ms / 1000, args.liveness).run()
+    authenticator = curve_server(context, socket, args)
+    try:
+        socket.bind(args.bind)
+        log.info("broker bound to %s%s", args.bind, " with CURVE" if authenticator else "")
+        emit("READY")
+        Broker(socket, args.heartbeat_ms / 1000, args.liveness).run()
+    finally:
+        if authenticator is not None:
+            authenticator.stop()
 
 
 def parser():
@@ -227,6 +232,7 @@ def parser():
     p.add_argument("--bind", required=True, help="endpoint to bind, e.g. tcp://127.0.0.1:5555")
     p.add_argument("--heartbeat-ms", type=positive, default=2500, help="heartbeat interval (default 2500)")
     p.add_argument("--liveness", type=positive, default=3, help="heartbeats missed before a worker expires (default 3)")
+    add_curve_server_arguments(p)
     return p
 
 

@@ -7,7 +7,7 @@ prints each reply body frame on its own line. Exit status: 0 done, 2 gave up, 3 
 
 import logging
 
-from interop_common import LazyPirateSocket, emit, make_parser, positive, printable, run
+from interop_common import LazyPirateSocket, add_curve_client_arguments, curve_client, emit, make_parser, positive, printable, run
 
 log = logging.getLogger("mdp_client")
 
@@ -20,7 +20,7 @@ MALFORMED = 3
 def main(context, args):
     service = args.service.encode()
     request = [CLIENT, service, *(body.encode() for body in args.body)]
-    socket = LazyPirateSocket(context, args.connect, args.timeout_ms, args.retries)
+    socket = LazyPirateSocket(context, args.connect, args.timeout_ms, args.retries, curve_client(args))
     for number in range(1, args.count + 1):
         reply = socket.request(request)
         if reply is None:
@@ -43,6 +43,7 @@ def parser():
     p.add_argument("--retries", type=positive, default=3, help="attempts per request, the first included (default 3)")
     p.add_argument("--count", type=positive, default=1, help="send the request this many times (default 1)")
     p.add_argument("body", nargs="+", help="request body frames")
+    add_curve_client_arguments(p)
     return p
 
 

@@ -11,7 +11,7 @@ import time
 
 import zmq
 
-from interop_common import emit, make_parser, non_negative, positive, run
+from interop_common import add_curve_client_arguments, curve_client, emit, make_parser, non_negative, positive, run
 
 log = logging.getLogger("mdp_worker")
 
@@ -25,8 +25,9 @@ DISCONNECT = b"\x05"
 
 
 class MajordomoWorker:
-    def __init__(self, context, endpoint, service, heartbeat_s, liveness, reconnect_s, prefix):
+    def __init__(self, context, endpoint, service, heartbeat_s, liveness, reconnect_s, prefix, configure=None):
         self._context = context
+        self._configure = configure
         self._endpoint = endpoint
         self._service = service
         self._heartbeat_s = heartbeat_s
@@ -59,6 +60,8 @@ class MajordomoWorker:
     def _connect(self):
         self._socket = self._context.socket(zmq.DEALER)
         self._socket.linger = 0
+        if self._configure is not None:
+            self._configure(self._socket)
         self._socket.connect(self._endpoint)
         self._poller.register(self._socket, zmq.POLLIN)
         self._broker_expires_at = time.monotonic() + self._expiry_s
@@ -113,6 +116,7 @@ def main(context, args):
         args.liveness,
         args.reconnect_ms / 1000,
         prefix,
+        curve_client(args),
     ).run()
 
 
@@ -124,6 +128,7 @@ def parser():
     p.add_argument("--liveness", type=positive, default=3, help="heartbeats missed before the broker counts as gone (default 3)")
     p.add_argument("--reconnect-ms", type=non_negative, default=2500, help="pause before a new connection (default 2500)")
     p.add_argument("--prefix", help="text put in front of the first reply frame")
+    add_curve_client_arguments(p)
     return p
 
 

@@ -2,14 +2,24 @@ package dev.pirate.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import dev.pirate.broker.MajordomoBroker;
+import dev.pirate.security.ServerSecurity;
+import dev.pirate.security.ServiceRules;
 
 /**
  * {@code pirate broker}: runs a Majordomo broker until SIGINT or SIGTERM. Once bound it prints
@@ -97,6 +107,20 @@ final class BrokerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private Duration replyRetention;
 
+    @Mixin
+    private CurveServerOptions curve;
+
+    @Option(names = "--allow-workers", paramLabel = "SERVICE=KEYS", mapFallbackValue = "",
+            description = "Keys (comma-separated, or *) that may register as workers of SERVICE, or of every "
+                    + "service without a rule of its own if SERVICE is *; repeatable. Needs --certificate. With any "
+                    + "rule, a service or side no rule names is closed.")
+    private Map<String, String> allowWorkers = new LinkedHashMap<>();
+
+    @Option(names = "--allow-clients", paramLabel = "SERVICE=KEYS", mapFallbackValue = "",
+            description = "Keys (comma-separated, or *) that may call SERVICE (* for every service without a rule); "
+                    + "repeatable. Needs --certificate.")
+    private Map<String, String> allowClients = new LinkedHashMap<>();
+
     @Option(names = "--io-threads", defaultValue = "1", paramLabel = "N",
             description = "ZeroMQ I/O threads of the broker's context (default: ${DEFAULT-VALUE}).")
     private int ioThreads;
@@ -107,6 +131,7 @@ final class BrokerCommand implements Callable<Integer> {
         PrintWriter err = this.spec.commandLine().getErr();
         EndpointOption.check(this.spec.commandLine(), "--bind", this.endpoint);
         MajordomoBroker broker;
+        ServerSecurity security = this.curve.security(this.spec.commandLine(), rules());
         try {
             MajordomoBroker.Builder builder = MajordomoBroker.builder()
                 .bind(this.endpoint)
@@ -123,7 +148,8 @@ final class BrokerCommand implements Callable<Integer> {
                 .replyRetention(this.replyRetention)
                 .workerReturnTime(this.workerReturnTime)
                 .requestExpiry(this.requestExpiry)
-                .ioThreads(this.ioThreads);
+                .ioThreads(this.ioThreads)
+                .security(security);
             if (this.maxQueuedBytes != null) {
                 builder.maxQueuedBytes(this.maxQueuedBytes);
             }
@@ -146,5 +172,28 @@ final class BrokerCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.FAILURE;
         }
+    }
+
+    private ServiceRules rules() {
+        Set<String> services = new LinkedHashSet<>(this.allowWorkers.keySet());
+        services.addAll(this.allowClients.keySet());
+        ServiceRules.Builder rules = ServiceRules.builder();
+        for (String service : services) {
+            try {
+                rules.service(service, keys(this.allowWorkers.get(service)), keys(this.allowClients.get(service)));
+            }
+            catch (IllegalArgumentException ex) {
+                throw new ParameterException(this.spec.commandLine(), "--allow-workers/--allow-clients: "
+                        + ex.getMessage());
+            }
+        }
+        return rules.build();
+    }
+
+    private static List<String> keys(String list) {
+        if (list == null || list.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(list.split(",")).map(String::strip).filter((key) -> !key.isEmpty()).toList();
     }
 }

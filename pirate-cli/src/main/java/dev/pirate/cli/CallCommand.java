@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import dev.pirate.client.Backoff;
 import dev.pirate.client.CallOptions;
+import dev.pirate.security.ClientSecurity;
 
 /**
  * {@code pirate call}: sends one request, through a broker or straight to a REP server, and prints
@@ -51,6 +53,9 @@ final class CallCommand implements Callable<Integer> {
                     + "if higher, and is jittered between half and all of it (default: ${DEFAULT-VALUE}).")
     private Duration backoff;
 
+    @Mixin
+    private CurveClientOptions curve;
+
     @Parameters(arity = "1..*", paramLabel = "BODY", description = "Request frames, one per argument, in UTF-8.")
     private List<String> body;
 
@@ -62,7 +67,8 @@ final class CallCommand implements Callable<Integer> {
         CallOptions options = CallOptions.of(this.timeout, this.retries).withDeadline(this.deadline)
             .withBackoff(Backoff.exponential(this.backoff, Backoff.DEFAULT.multiplier(),
                     max(this.backoff, Backoff.DEFAULT.max())));
-        try (Requester requester = this.target.open(options)) {
+        ClientSecurity security = this.curve.security(this.spec.commandLine());
+        try (Requester requester = this.target.open(options, security)) {
             List<byte[]> reply = requester.request(frames);
             reply.forEach((frame) -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();

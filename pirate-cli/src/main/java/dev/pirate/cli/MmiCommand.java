@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import dev.pirate.client.MajordomoClient;
+import dev.pirate.security.ClientSecurity;
 
 /**
  * {@code pirate mmi}: asks the broker whether a service has a worker (MMI {@code mmi.service}) and
@@ -34,11 +36,16 @@ final class MmiCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SERVICE", description = "Service to look up.")
     private String service;
 
+    @Mixin
+    private CurveClientOptions curve;
+
     @Override
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
         EndpointOption.check(this.spec.commandLine(), "--connect", this.endpoint);
-        try (MajordomoClient client = MajordomoClient.builder(this.endpoint).timeout(this.timeout).build()) {
+        ClientSecurity security = this.curve.security(this.spec.commandLine());
+        try (MajordomoClient client = MajordomoClient.builder(this.endpoint).timeout(this.timeout).security(security)
+            .build()) {
             out.println(client.serviceExists(this.service) ? "200" : "404");
             out.flush();
             return ExitCodes.OK;

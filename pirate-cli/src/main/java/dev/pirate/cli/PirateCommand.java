@@ -30,6 +30,7 @@ import dev.pirate.cli.bench.BenchRawCommand;
             ServerCommand.class,
             BenchCommand.class,
             BenchRawCommand.class,
+            KeygenCommand.class,
         })
 public final class PirateCommand implements Runnable {
 

@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import dev.pirate.queue.PirateQueue;
 import dev.pirate.queue.QueueMode;
+import dev.pirate.security.ServerSecurity;
+import dev.pirate.security.ServiceRules;
 
 /**
  * {@code pirate queue}: runs a Simple Pirate or Paranoid Pirate queue until SIGINT or SIGTERM. Once
@@ -46,17 +49,22 @@ final class QueueCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private int liveness;
 
+    @Mixin
+    private CurveServerOptions curve;
+
     @Override
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
         EndpointOption.check(this.spec.commandLine(), "--frontend", this.frontend);
         EndpointOption.check(this.spec.commandLine(), "--backend", this.backend);
+        ServerSecurity security = this.curve.security(this.spec.commandLine(), ServiceRules.NONE);
         PirateQueue queue;
         try {
             queue = PirateQueue.builder(this.mode, this.frontend, this.backend)
                 .heartbeatInterval(this.heartbeat)
                 .liveness(this.liveness)
+                .security(security)
                 .build();
             queue.start();
         }

@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.pirate.security.ServerSecurity;
+import dev.pirate.security.ServiceRules;
 import dev.pirate.server.ThreadedServer;
 
 /**
@@ -29,14 +32,19 @@ final class ServerCommand implements Callable<Integer> {
             description = "Requests served at once, one thread each (default: ${DEFAULT-VALUE}).")
     private int threads;
 
+    @Mixin
+    private CurveServerOptions curve;
+
     @Override
     public Integer call() {
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
         EndpointOption.check(this.spec.commandLine(), "--bind", this.endpoint);
+        ServerSecurity security = this.curve.security(this.spec.commandLine(), ServiceRules.NONE);
         ThreadedServer server;
         try {
-            server = ThreadedServer.builder(this.endpoint, ServerCommand::echo).threads(this.threads).build();
+            server = ThreadedServer.builder(this.endpoint, ServerCommand::echo).threads(this.threads).security(security)
+                .build();
             server.start();
         }
         catch (RuntimeException ex) {

@@ -2,14 +2,15 @@ package dev.pirate.cli;
 
 import java.util.List;
 
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import dev.pirate.client.CallOptions;
 import dev.pirate.client.DirectClient;
 import dev.pirate.client.MajordomoClient;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.security.ClientSecurity;
 
 /**
  * Where requests go: a service behind a Majordomo broker ({@code --connect} with {@code --service}),
@@ -43,12 +44,13 @@ public final class TargetOptions {
     /**
      * Opens a client for the target.
      * @param options the timeout, retries, deadline and back-off of every request
+     * @param security CURVE settings, or {@code null} for plain text
      * @return the requester; the caller closes it
      * @throws IllegalArgumentException if the service name is invalid
      */
-    public Requester open(CallOptions options) {
+    public Requester open(CallOptions options, ClientSecurity security) {
         if (this.direct != null) {
-            DirectClient client = DirectClient.builder(this.direct).defaults(options).build();
+            DirectClient client = DirectClient.builder(this.direct).defaults(options).security(security).build();
             return new DirectRequester(client);
         }
         String service = this.brokered.service;
@@ -59,7 +61,7 @@ public final class TargetOptions {
         }
         List<String> endpoints = this.brokered.endpoints;
         MajordomoClient client = ((endpoints.size() == 1) ? MajordomoClient.builder(endpoints.get(0))
-                : MajordomoClient.builder(endpoints)).defaults(options).build();
+                : MajordomoClient.builder(endpoints)).defaults(options).security(security).build();
         return new BrokeredRequester(client, service);
     }
 

@@ -7,11 +7,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.worker.MajordomoWorker;
 import dev.pirate.worker.QueueWorker;
 
@@ -72,15 +74,19 @@ final class WorkerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private int liveness;
 
+    @Mixin
+    private CurveClientOptions curve;
+
     @Override
     public Integer call() {
         checkService();
         EndpointOption.checkAll(this.spec.commandLine(), "--connect", this.endpoints);
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
+        ClientSecurity security = this.curve.security(this.spec.commandLine());
         Running worker;
         try {
-            worker = start();
+            worker = start(security);
         }
         catch (RuntimeException ex) {
             return ExitCodes.report(ex, err);
@@ -121,7 +127,7 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     /** Starts the workers and returns how to stop them (stopping twice is harmless) and what killed them. */
-    private Running start() {
+    private Running start(ClientSecurity security) {
         return switch (this.protocol) {
             case MDP -> {
                 MajordomoWorker worker = MajordomoWorker.builder(this.endpoints.get(0), this.service,
@@ -132,14 +138,16 @@ final class WorkerCommand implements Callable<Integer> {
                     .heartbeatInterval(heartbeatOr(MDP_HEARTBEAT))
                     .liveness(this.liveness)
                     .shutdownGracePeriod(GRACE_PERIOD)
+                    .security(security)
                     .build();
                 worker.start();
                 yield new Running(worker::close, worker::failure);
             }
-            case SIMPLE -> start(QueueWorker.simple(this.endpoints.get(0), WorkerCommand::echo));
+            case SIMPLE -> start(QueueWorker.simple(this.endpoints.get(0), WorkerCommand::echo).security(security));
             case PPP -> start(QueueWorker.paranoid(this.endpoints.get(0), WorkerCommand::echo)
                 .heartbeatInterval(heartbeatOr(PPP_HEARTBEAT))
-                .liveness(this.liveness));
+                .liveness(this.liveness)
+                .security(security));
         };
     }
 

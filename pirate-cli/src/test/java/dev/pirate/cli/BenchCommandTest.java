@@ -89,7 +89,7 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).contains("The service failed: failing: java.lang.IllegalStateException: out of rum");
+        assertThat(run.err()).contains("The service failed: failing: out of rum");
     }
 
     @Test

@@ -65,6 +65,8 @@ final class BrokerEngine {
 
     private final BrokerLimits limits;
 
+    private final ServiceAuthorizer authorizer;
+
     /**
      * Before this time a service without workers is not yet "unknown": a broker that has just
      * started has not heard from the workers that will re-register after noticing its restart.
@@ -119,7 +121,13 @@ final class BrokerEngine {
     private long heldBytes;
 
     BrokerEngine(ZMQ.Socket socket, PirateListener listener, long heartbeatNanos, int liveness, BrokerLimits limits) {
+        this(socket, listener, heartbeatNanos, liveness, limits, ServiceAuthorizer.ALLOW_ALL);
+    }
+
+    BrokerEngine(ZMQ.Socket socket, PirateListener listener, long heartbeatNanos, int liveness, BrokerLimits limits,
+            ServiceAuthorizer authorizer) {
         this.socket = socket;
+        this.authorizer = authorizer;
         this.listener = listener;
         this.workerLifetimeNanos = heartbeatNanos * liveness;
         this.limits = limits;
@@ -188,6 +196,11 @@ final class BrokerEngine {
         }
         if (startsWithMmi(serviceFrame)) {
             answerMmi(frames, client, serviceFrame, bodyStart);
+            return;
+        }
+        if (!this.authorizer.mayCall(serviceFrame, frames)) {
+            refuseAtIntake(client, serviceFrame, pirate, RefusalReason.FORBIDDEN, "Not allowed to call service '"
+                    + new String(serviceFrame, StandardCharsets.US_ASCII) + "'");
             return;
         }
         byte[] requestId = pirate ? PirateExtension.requestId(frames.get(4)) : null;
@@ -437,6 +450,10 @@ final class BrokerEngine {
         }
         if (startsWithMmi(serviceFrame)) {
             reject(sender, InvalidReason.RESERVED_SERVICE, true);
+            return;
+        }
+        if (!this.authorizer.mayServe(serviceFrame, frames)) {
+            reject(sender, InvalidReason.FORBIDDEN, true);
             return;
         }
         ServiceEntry service = this.services.get(this.lookup.wrap(serviceFrame));

@@ -32,7 +32,10 @@ public enum InvalidReason {
     BAD_EXTENSION,
 
     /** A worker offered a new service while the broker's table of services was full. */
-    TOO_MANY_SERVICES;
+    TOO_MANY_SERVICES,
+
+    /** A worker offered a service its key may not serve ({@link dev.pirate.security.ServiceRules}). */
+    FORBIDDEN;
 
     /**
      * Returns the lower-case tag value.

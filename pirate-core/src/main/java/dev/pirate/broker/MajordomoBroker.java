@@ -15,6 +15,7 @@ import org.zeromq.ZMQ;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.PirateExtension;
+import dev.pirate.security.ServerSecurity;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
 import dev.pirate.support.FrameBuffer;
@@ -58,6 +59,9 @@ public final class MajordomoBroker implements AutoCloseable {
     private volatile BrokerSnapshot snapshot = BrokerSnapshot.NOT_RUNNING;
 
     private volatile List<String> endpoints = List.of();
+
+    /** Set by the broker thread before it binds, when CURVE is on. */
+    private volatile ServerSecurity.Authentication authentication;
 
     private MajordomoBroker(Builder settings) {
         this.settings = settings;
@@ -103,12 +107,28 @@ public final class MajordomoBroker implements AutoCloseable {
         }
         finally {
             this.snapshot = BrokerSnapshot.NOT_RUNNING;
+            ServerSecurity.Authentication running = this.authentication;
+            if (running != null) {
+                running.close();
+            }
             Sockets.close(this.context);
         }
     }
 
     private ZMQ.Socket openSocket() {
+        ServerSecurity security = this.settings.security;
+        if (security != null) {
+            // Before the bind: ZeroMQ lets every key in while no authentication handler runs.
+            this.authentication = security.startAuthentication(this.context, this.settings.threadName + "-zap",
+                    this.loop::fail);
+        }
+        else {
+            warnIfExposed(this.settings.endpoints);
+        }
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.ROUTER);
+        if (security != null) {
+            security.applyTo(socket);
+        }
         socket.setRouterMandatory(true);
         Sockets.limitInbound(socket, this.settings.maxMessageSize, this.settings.maxInboundBytes);
         socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval.toMillis()));
@@ -126,10 +146,20 @@ public final class MajordomoBroker implements AutoCloseable {
         return socket;
     }
 
+    private static void warnIfExposed(List<String> endpoints) {
+        List<String> exposed = endpoints.stream().filter(Endpoints::isReachableFromOtherHosts).toList();
+        if (!exposed.isEmpty()) {
+            logger.warn("Majordomo broker binds {} without CURVE: anyone who can reach it may register as a worker "
+                    + "of any service and read its requests; configure CURVE keys, or bind 127.0.0.1", exposed);
+        }
+    }
+
     private void loop(ZMQ.Socket socket) {
         long heartbeatNanos = this.settings.heartbeatInterval.toNanos();
+        ServiceAuthorizer authorizer = (this.settings.security != null)
+                ? new ServiceAuthorizer(this.settings.security.rules()) : ServiceAuthorizer.ALLOW_ALL;
         BrokerEngine engine = new BrokerEngine(socket, this.settings.listener, heartbeatNanos, this.settings.liveness,
-                this.settings.limits());
+                this.settings.limits(), authorizer);
         FrameBuffer frames = new FrameBuffer(this.settings.maxMessageSize, this.settings.maxFrames);
         long now = System.nanoTime();
         long nextHeartbeat = now + heartbeatNanos;
@@ -190,6 +220,14 @@ public final class MajordomoBroker implements AutoCloseable {
             throw new IllegalStateException("Broker not started");
         }
         return bound.get(0).replace("0.0.0.0", "127.0.0.1");
+    }
+
+    /**
+     * Tells whether the broker is a CURVE server.
+     * @return {@code true} when built with a {@link ServerSecurity}
+     */
+    public boolean isCurve() {
+        return this.settings.security != null;
     }
 
     /**
@@ -271,6 +309,8 @@ public final class MajordomoBroker implements AutoCloseable {
         private String threadName = "pirate-broker";
 
         private int ioThreads = 1;
+
+        private ServerSecurity security;
 
         private Builder() {
         }
@@ -490,6 +530,19 @@ public final class MajordomoBroker implements AutoCloseable {
         }
 
         /**
+         * Makes the broker a CURVE server: traffic encrypted, peers authenticated against the
+         * allow-list before any of their messages reaches the broker, and the security's
+         * {@link dev.pirate.security.ServiceRules} enforced on every READY and request (default:
+         * none, plain text, every peer let in).
+         * @param security the server settings, or {@code null} for none
+         * @return this builder
+         */
+        public Builder security(ServerSecurity security) {
+            this.security = security;
+            return this;
+        }
+
+        /**
          * Creates the broker's socket in a context shared with other components of this process (the
          * broker closes only its own socket, never the context). Workers and clients of the same
          * context then reach it over an {@code inproc://} endpoint it binds, without TCP or a ZeroMQ
@@ -543,6 +596,7 @@ public final class MajordomoBroker implements AutoCloseable {
             copy.listener = this.listener;
             copy.threadName = this.threadName;
             copy.ioThreads = this.ioThreads;
+            copy.security = this.security;
             return new MajordomoBroker(copy);
         }
 

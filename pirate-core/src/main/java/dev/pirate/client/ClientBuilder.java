@@ -8,6 +8,7 @@ import org.zeromq.ZContext;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
 
@@ -31,6 +32,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     String threadName = "pirate-client-io";
 
     int maxInFlight = 1000;
+
+    ClientSecurity security;
 
     ZContext sharedContext;
 
@@ -164,6 +167,17 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
 
     /**
+     * Connects with CURVE: the server (broker) is authenticated by its public key, and the client by
+     * its own key pair, which the server must allow (default: none, plain text).
+     * @param security the client settings, or {@code null} for none
+     * @return this builder
+     */
+    public B security(ClientSecurity security) {
+        this.security = security;
+        return self();
+    }
+
+    /**
      * Creates the client's sockets in a context shared with other components of this process (the
      * client closes only its own sockets, never the context), so it can reach a broker in the same
      * context over {@code inproc://}, without TCP or a ZeroMQ I/O thread. The context's owner sizes
@@ -184,7 +198,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     /** An engine for one of several brokers; the listener is already guarded. */
     ClientEngine engine(Wire wire, String endpoint, String threadName, PirateListener guardedListener) {
         return new ClientEngine(endpoint, wire, guardedListener, this.defaults, callbackExecutor(),
-                this.maxMessageSize, threadName, this.maxInFlight, this.sharedContext);
+                this.maxMessageSize, threadName, this.maxInFlight, this.sharedContext, this.security);
     }
 
     Executor callbackExecutor() {

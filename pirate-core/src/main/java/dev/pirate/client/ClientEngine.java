@@ -14,6 +14,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.support.FrameBuffer;
 import dev.pirate.support.Sockets;
 
@@ -69,6 +70,9 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     private final long maxMessageSize;
 
+    /** CURVE settings of every socket, or {@code null} for plain text. */
+    private final ClientSecurity security;
+
     private volatile boolean closed;
 
     /** Set when one of the context's ZeroMQ I/O threads died: no socket of the context works any more. */
@@ -77,8 +81,10 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     private volatile AsyncLoop asyncLoop;
 
     ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, Executor callbackExecutor,
-            long maxMessageSize, String threadName, int maxInFlight, ZContext sharedContext) {
+            long maxMessageSize, String threadName, int maxInFlight, ZContext sharedContext,
+            ClientSecurity security) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.security = security;
         this.wire = wire;
         this.listener = listener;
         this.defaults = defaults;
@@ -119,6 +125,10 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     String endpoint() {
         return this.endpoint;
+    }
+
+    boolean isCurve() {
+        return this.security != null;
     }
 
     Wire wire() {
@@ -331,6 +341,13 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     /** Opens a new DEALER connected to the endpoint; the caller owns it. */
     ZMQ.Socket openSocket() {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.DEALER);
+        if (this.security != null) {
+            this.security.applyTo(socket);
+        }
+        // A connection whose security handshake fails (a key the server refuses, CURVE on one side
+        // only) loses its pipe, and a send would wait for one forever: it fails instead, and its
+        // attempt times out as if the message were lost. A fresh socket's pipe never fills otherwise.
+        socket.setSendTimeOut(0);
         try {
             socket.connect(this.endpoint);
         }

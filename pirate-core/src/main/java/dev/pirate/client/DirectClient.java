@@ -48,6 +48,14 @@ public final class DirectClient implements AutoCloseable {
     }
 
     /**
+     * Tells whether the client connects with CURVE.
+     * @return {@code true} when built with a {@link dev.pirate.security.ClientSecurity}
+     */
+    public boolean isCurve() {
+        return this.engine.isCurve();
+    }
+
+    /**
      * Sends a one-frame request and returns the first reply frame.
      * @param body the request body
      * @return the first frame of the reply

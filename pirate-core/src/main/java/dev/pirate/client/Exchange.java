@@ -58,6 +58,13 @@ final class Exchange {
      */
     private static final long MAX_NEGOTIATION_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+    /**
+     * The same wait over CURVE, whose handshake alone costs JeroMQ tens of milliseconds of CPU on each
+     * side, and more on a busy machine: a first call that went plain would lose what PX/1 adds to it
+     * (a refusal said, not a timeout).
+     */
+    private static final long MAX_CURVE_NEGOTIATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
     private final ClientEngine engine;
 
     private final SocketPool sockets;
@@ -157,7 +164,8 @@ final class Exchange {
         if (this.engine.wire().ask(this.socket)) {
             this.negotiating = true;
             this.deadlineNanos = cutToDeadline(System.nanoTime()
-                    + Math.min(this.options.timeout().toNanos(), MAX_NEGOTIATION_WAIT_NANOS));
+                    + Math.min(this.options.timeout().toNanos(),
+                            this.engine.isCurve() ? MAX_CURVE_NEGOTIATION_WAIT_NANOS : MAX_NEGOTIATION_WAIT_NANOS));
             return;
         }
         sendAttempt();

@@ -41,11 +41,15 @@ public final class MajordomoClient implements AutoCloseable {
 
     private final List<String> endpoints;
 
+    /** Whether every broker is reached with CURVE. */
+    private final boolean curve;
+
     /** The policy over several brokers; {@code null} with one broker. */
     private final BrokerFailover failover;
 
     private MajordomoClient(Builder builder) {
         this.endpoints = builder.endpoints;
+        this.curve = builder.security != null;
         if (builder.endpoints.size() == 1) {
             this.failover = null;
             this.engine = single(builder.engine(builder.wire()));
@@ -151,6 +155,14 @@ public final class MajordomoClient implements AutoCloseable {
     public boolean isBrokerSkipped(String endpoint) {
         int index = this.endpoints.indexOf(endpoint);
         return this.failover != null && index >= 0 && this.failover.selector().isSkipped(index);
+    }
+
+    /**
+     * Tells whether the client connects with CURVE.
+     * @return {@code true} when built with a {@link dev.pirate.security.ClientSecurity}
+     */
+    public boolean isCurve() {
+        return this.curve;
     }
 
     /**

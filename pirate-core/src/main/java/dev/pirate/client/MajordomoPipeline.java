@@ -14,6 +14,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
 import dev.pirate.support.FrameBuffer;
@@ -62,11 +63,14 @@ public final class MajordomoPipeline implements AutoCloseable {
 
     private int receiveTimeoutMillis = -1;
 
-    private MajordomoPipeline(List<String> endpoints, int maxInFlight) {
+    private MajordomoPipeline(List<String> endpoints, int maxInFlight, ClientSecurity security) {
         this.endpoints = endpoints;
         this.context = new ZContext(1);
         try {
             this.socket = Sockets.create(this.context, SocketType.DEALER);
+            if (security != null) {
+                security.applyTo(this.socket);
+            }
             // Room for every request in flight both ways, so neither a send nor the broker's reply blocks.
             this.socket.setSndHWM(maxInFlight);
             this.socket.setRcvHWM(maxInFlight);
@@ -93,9 +97,32 @@ public final class MajordomoPipeline implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxInFlight} is not positive
      */
     public static MajordomoPipeline connect(String endpoint, int maxInFlight) {
+        return connect(endpoint, maxInFlight, null);
+    }
+
+    /**
+     * Connects to a broker, with CURVE when {@code security} is given.
+     * @param endpoint the broker endpoint, e.g. {@code tcp://localhost:5555}
+     * @param maxInFlight the most requests the caller will have sent and not yet received
+     * @param security the CURVE client settings, or {@code null} for plain text
+     * @return the pipeline; the caller closes it
+     * @throws IllegalArgumentException if {@code maxInFlight} is not positive
+     */
+    public static MajordomoPipeline connect(String endpoint, int maxInFlight, ClientSecurity security) {
         Objects.requireNonNull(endpoint, "endpoint");
         Checks.atLeast(maxInFlight, 1, "maxInFlight");
-        return new MajordomoPipeline(List.of(endpoint), maxInFlight);
+        return new MajordomoPipeline(List.of(endpoint), maxInFlight, security);
+    }
+
+    /**
+     * Connects to several brokers with one socket, in plain text; see
+     * {@link #connect(List, int, ClientSecurity)}.
+     * @param endpoints one or more broker endpoints, without duplicates
+     * @param maxInFlight the most requests the caller will have sent and not yet received, per broker
+     * @return the pipeline; the caller closes it
+     */
+    public static MajordomoPipeline connect(List<String> endpoints, int maxInFlight) {
+        return connect(endpoints, maxInFlight, null);
     }
 
     /**
@@ -105,14 +132,15 @@ public final class MajordomoPipeline implements AutoCloseable {
      * already sent to a broker that dies are lost, as with one broker: there are no retries.
      * @param endpoints one or more broker endpoints, without duplicates
      * @param maxInFlight the most requests the caller will have sent and not yet received, per broker
+     * @param security the CURVE client settings, or {@code null} for plain text
      * @return the pipeline; the caller closes it
      * @throws IllegalArgumentException if the list is empty, has an invalid endpoint or one twice, or
      *     {@code maxInFlight} is not positive
      */
-    public static MajordomoPipeline connect(List<String> endpoints, int maxInFlight) {
+    public static MajordomoPipeline connect(List<String> endpoints, int maxInFlight, ClientSecurity security) {
         List<String> checked = Endpoints.checkAll(endpoints, "endpoints");
         Checks.atLeast(maxInFlight, 1, "maxInFlight");
-        return new MajordomoPipeline(checked, maxInFlight);
+        return new MajordomoPipeline(checked, maxInFlight, security);
     }
 
     /**

@@ -18,7 +18,10 @@ final class MdpWire implements Wire {
     /** MDP/0.1 has no frame for the call's identity or deadline, so {@code call} is not sent. */
     @Override
     public boolean send(ZMQ.Socket socket, String service, List<byte[]> body, CallMeta call) {
-        socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        if (!socket.send(Mdp.EMPTY, ZMQ.SNDMORE)) {
+            // No pipe to send on (a failed security handshake): the attempt times out.
+            return false;
+        }
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
         socket.send(service.getBytes(StandardCharsets.US_ASCII), ZMQ.SNDMORE);
         int last = body.size() - 1;

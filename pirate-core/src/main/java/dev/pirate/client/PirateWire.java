@@ -86,7 +86,10 @@ final class PirateWire implements Wire {
             MdpWire.INSTANCE.send(socket, service, body, call);
             return false;
         }
-        socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        if (!socket.send(Mdp.EMPTY, ZMQ.SNDMORE)) {
+            // No pipe to send on (a failed security handshake): the attempt times out.
+            return true;
+        }
         socket.send(Mdp.CLIENT_HEADER, ZMQ.SNDMORE);
         socket.send(service.getBytes(StandardCharsets.US_ASCII), ZMQ.SNDMORE);
         socket.send(PirateExtension.pxFrame(call.requestId(), call.remainingMillis(), call.traceContext()), ZMQ.SNDMORE);

@@ -17,7 +17,10 @@ final class PlainWire implements Wire {
     /** A plain REP server knows nothing of call identity or deadlines, so {@code call} is not sent. */
     @Override
     public boolean send(ZMQ.Socket socket, String target, List<byte[]> body, CallMeta call) {
-        socket.send(Mdp.EMPTY, ZMQ.SNDMORE);
+        if (!socket.send(Mdp.EMPTY, ZMQ.SNDMORE)) {
+            // No pipe to send on (a failed security handshake): the attempt times out.
+            return false;
+        }
         int last = body.size() - 1;
         for (int i = 0; i <= last; i++) {
             socket.send(body.get(i), (i < last) ? ZMQ.SNDMORE : 0);

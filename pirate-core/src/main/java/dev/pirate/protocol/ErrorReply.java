@@ -37,6 +37,21 @@ public final class ErrorReply {
     }
 
     /**
+     * Describes a handler's failure for a remote caller. By default only the exception's own message
+     * goes out: its class name (and so the implementation behind it) stays in the worker's log.
+     * @param failure what the handler threw
+     * @param exceptionDetails whether to include the exception's class name as well
+     * @return the text of an error reply
+     */
+    public static String describe(Throwable failure, boolean exceptionDetails) {
+        if (exceptionDetails) {
+            return failure.toString();
+        }
+        String message = failure.getMessage();
+        return (message != null && !message.isBlank()) ? message : "the handler failed (see the worker's log)";
+    }
+
+    /**
      * Tells whether a reply body is an error reply.
      * @param body the reply body frames
      * @return {@code true} for a Pirate error reply

@@ -32,7 +32,10 @@ public enum RefusalReason {
     REPLY_TOO_LARGE(false),
 
     /** The request's PX frame was malformed. */
-    BAD_REQUEST(false);
+    BAD_REQUEST(false),
+
+    /** The caller's key may not call the service. */
+    FORBIDDEN(false);
 
     private static final RefusalReason[] VALUES = values();
 

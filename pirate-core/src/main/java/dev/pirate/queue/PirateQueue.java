@@ -17,6 +17,7 @@ import org.zeromq.ZMQException;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ServerSecurity;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.Ppp;
 import dev.pirate.support.Endpoints;
@@ -119,6 +120,9 @@ public final class PirateQueue implements AutoCloseable {
 
     private volatile String backendEndpoint;
 
+    /** Answers CURVE authentication for both sockets; used by the queue thread only. */
+    private ServerSecurity.Authentication authentication;
+
     private long requests;
 
     private long expired;
@@ -157,6 +161,11 @@ public final class PirateQueue implements AutoCloseable {
             ZMQ.Socket frontend;
             ZMQ.Socket backend;
             try {
+                if (this.settings.security != null) {
+                    // Before the binds: ZeroMQ lets every key in while no authentication handler runs.
+                    this.authentication = this.settings.security.startAuthentication(this.context,
+                            this.threadName + "-zap", this.loop::fail);
+                }
                 frontend = bind(this.settings.frontend);
                 this.frontendEndpoint = frontend.getLastEndpoint();
                 backend = bind(this.settings.backend);
@@ -179,12 +188,18 @@ public final class PirateQueue implements AutoCloseable {
         }
         finally {
             this.snapshot = QueueSnapshot.NOT_RUNNING;
+            if (this.authentication != null) {
+                this.authentication.close();
+            }
             this.context.close();
         }
     }
 
     private ZMQ.Socket bind(String endpoint) {
         ZMQ.Socket socket = Sockets.create(this.context, SocketType.ROUTER);
+        if (this.settings.security != null) {
+            this.settings.security.applyTo(socket);
+        }
         socket.setRouterMandatory(true);
         // A single frame over the limit is refused by ZeroMQ itself, which drops that connection;
         // frames past the inbound budget are not kept, and their message is dropped when read.
@@ -545,6 +560,8 @@ public final class PirateQueue implements AutoCloseable {
 
         private String name;
 
+        private ServerSecurity security;
+
         private Builder(QueueMode mode, String frontend, String backend) {
             this.mode = Objects.requireNonNull(mode, "mode");
             this.frontend = Objects.requireNonNull(frontend, "frontend");
@@ -626,6 +643,17 @@ public final class PirateQueue implements AutoCloseable {
          */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Makes both sockets CURVE servers: clients and workers must know the queue's public key and
+         * use a key the security allows (default: none, plain text).
+         * @param security the server settings, or {@code null} for none
+         * @return this builder
+         */
+        public Builder security(ServerSecurity security) {
+            this.security = security;
             return this;
         }
 

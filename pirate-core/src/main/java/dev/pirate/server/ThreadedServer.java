@@ -13,6 +13,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ServerSecurity;
 import dev.pirate.protocol.ErrorReply;
 import dev.pirate.support.Endpoints;
 import dev.pirate.support.Checks;
@@ -55,6 +56,9 @@ public final class ThreadedServer implements AutoCloseable {
     }
 
     private final Builder settings;
+
+    /** Answers CURVE authentication for the front socket; set by the proxy thread before it binds. */
+    private volatile ServerSecurity.Authentication authentication;
 
     private final ZContext context = new ZContext(1);
 
@@ -117,7 +121,15 @@ public final class ThreadedServer implements AutoCloseable {
         ZMQ.Socket front;
         ZMQ.Socket back;
         try {
+            if (this.settings.security != null) {
+                // Before the bind: ZeroMQ lets every key in while no authentication handler runs.
+                this.authentication = this.settings.security.startAuthentication(this.context, PROXY_THREAD + "-zap",
+                        this.loop::fail);
+            }
             front = Sockets.create(this.context, SocketType.ROUTER);
+            if (this.settings.security != null) {
+                this.settings.security.applyTo(front);
+            }
             // A single frame over the limit is refused by ZeroMQ itself, which drops that connection;
             // frames past the inbound budget are not kept, and their message is dropped when read.
             Sockets.limitInbound(front, this.settings.maxMessageSize, Sockets.defaultInboundBudget());
@@ -127,6 +139,9 @@ public final class ThreadedServer implements AutoCloseable {
             back.bind(this.inproc);
         }
         catch (RuntimeException ex) {
+            if (this.authentication != null) {
+                this.authentication.close();
+            }
             throw new IllegalStateException("Cannot bind server to " + this.settings.bind + ": " + ex.getMessage(), ex);
         }
         logger.info("Threaded server on {} with {} threads", this.endpoint, this.settings.threads);
@@ -205,7 +220,7 @@ public final class ThreadedServer implements AutoCloseable {
                 }
                 catch (Exception ex) {
                     this.troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed", name, ex);
-                    reply = ErrorReply.body(name + ": " + ex);
+                    reply = ErrorReply.body(name + ": " + ErrorReply.describe(ex, this.settings.exposeExceptionDetails));
                     success = false;
                 }
                 this.settings.listener.workerRequestCompleted(name, success, System.nanoTime() - start);
@@ -269,6 +284,10 @@ public final class ThreadedServer implements AutoCloseable {
             }
             clean &= !thread.isAlive();
         }
+        ServerSecurity.Authentication running = this.authentication;
+        if (running != null) {
+            running.close();
+        }
         if (clean) {
             this.context.close();
         }
@@ -295,6 +314,10 @@ public final class ThreadedServer implements AutoCloseable {
         private PirateListener listener = PirateListener.NONE;
 
         private String name = "server";
+
+        private ServerSecurity security;
+
+        private boolean exposeExceptionDetails;
 
         private Builder(String bind, RequestHandler handler) {
             this.bind = Objects.requireNonNull(bind, "bind");
@@ -349,6 +372,28 @@ public final class ThreadedServer implements AutoCloseable {
          */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Makes the server a CURVE server: clients must know its public key and use a key the
+         * security allows (default: none, plain text).
+         * @param security the server settings, or {@code null} for none
+         * @return this builder
+         */
+        public Builder security(ServerSecurity security) {
+            this.security = security;
+            return this;
+        }
+
+        /**
+         * Sets whether the error reply to a handler that threw names the exception's class (default
+         * {@code false}: the message alone; the server logs the whole exception either way).
+         * @param expose {@code true} to include the class name
+         * @return this builder
+         */
+        public Builder exposeExceptionDetails(boolean expose) {
+            this.exposeExceptionDetails = expose;
             return this;
         }
 

@@ -68,6 +68,21 @@ public final class Endpoints {
         return List.copyOf(endpoints);
     }
 
+    /**
+     * Tells whether an endpoint can be reached from other hosts: a {@code tcp} endpoint whose host
+     * is not a loopback address or {@code localhost}. {@code ipc} and {@code inproc} never can.
+     * @param endpoint a checked endpoint
+     * @return {@code true} for, e.g., {@code tcp://*:5555} or {@code tcp://10.0.0.5:5555}
+     */
+    public static boolean isReachableFromOtherHosts(String endpoint) {
+        var tcp = TCP.matcher(endpoint);
+        if (!tcp.matches()) {
+            return false;
+        }
+        String host = tcp.group(1);
+        return !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    }
+
     private static boolean validPort(String port) {
         if (port.equals("*")) {
             return true;

@@ -7,6 +7,7 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
 import zmq.Msg;
+import zmq.io.Metadata;
 import zmq.ZError;
 
 /**
@@ -46,6 +47,12 @@ public final class FrameBuffer {
     private boolean overBudget;
 
     private boolean headComplete;
+
+    /** The sender's authenticated identity (CURVE public key), or {@code null}. */
+    private String userId;
+
+    /** Whether a frame of the last message carried connection metadata, which only TCP and IPC do. */
+    private boolean metadataSeen;
 
     /**
      * Creates a buffer.
@@ -103,6 +110,14 @@ public final class FrameBuffer {
     }
 
     private void add(Msg frame) {
+        if (this.userId == null) {
+            // A ROUTER's routing-id frame carries no metadata; the sender's frames after it do.
+            Metadata metadata = frame.getMetadata();
+            if (metadata != null) {
+                this.metadataSeen = true;
+                this.userId = metadata.get(Metadata.USER_ID);
+            }
+        }
         this.bytes += frame.size();
         if (!InboundBudget.release(frame)) {
             // Decoded past the socket's budget: no data, and the head ends here.
@@ -139,6 +154,8 @@ public final class FrameBuffer {
         this.oversized = false;
         this.overBudget = false;
         this.headComplete = false;
+        this.userId = null;
+        this.metadataSeen = false;
     }
 
     /**
@@ -168,6 +185,26 @@ public final class FrameBuffer {
      */
     public byte[][] copyFrom(int from) {
         return Arrays.copyOfRange(this.frames, from, this.count);
+    }
+
+    /**
+     * Returns the identity the sender of the last message was authenticated with: with CURVE and a
+     * ZAP handler, its public key in Z85.
+     * @return the {@code User-Id} of the connection, or {@code null} without authentication
+     */
+    public String userId() {
+        return this.userId;
+    }
+
+    /**
+     * Tells whether the last message came over {@code inproc://}, from the receiving socket's own
+     * process: ZeroMQ attaches connection metadata (socket type, peer address, {@code User-Id}) to
+     * every message that came through a network engine, and none to one that came through an
+     * in-process pipe.
+     * @return {@code true} when no frame of the message carried metadata
+     */
+    public boolean isInProcess() {
+        return !this.metadataSeen;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.zeromq.ZContext;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.PirateExtension;
 import dev.pirate.support.Endpoints;
@@ -115,6 +116,14 @@ public final class MajordomoWorker implements AutoCloseable {
      */
     public String service() {
         return this.settings.service();
+    }
+
+    /**
+     * Tells whether the connections use CURVE.
+     * @return {@code true} when built with a {@link ClientSecurity}
+     */
+    public boolean isCurve() {
+        return this.settings.security() != null;
     }
 
     /**
@@ -407,11 +416,14 @@ public final class MajordomoWorker implements AutoCloseable {
      * @param pirateExtension whether connections negotiate PX/1 before READY
      * @param prefetch the credit offered: above 1, one connection hands requests to {@code concurrency}
      *        handler threads
+     * @param security CURVE settings of each connection, or {@code null} for plain text
+     * @param exposeExceptionDetails whether error replies name the exception's class
      */
     record Settings(List<String> endpoints, String service, ContextualRequestHandler handler, int concurrency,
             Duration heartbeatInterval, int liveness, Duration reconnectDelay, Duration maxReconnectDelay,
             Duration shutdownGracePeriod, PirateListener listener, String threadNamePrefix,
-            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, int prefetch) {
+            ThreadFactory threadFactory, WorkerProtocol protocol, boolean pirateExtension, int prefetch,
+            ClientSecurity security, boolean exposeExceptionDetails) {
 
         /** How many connections the worker opens per endpoint: one with credit, else one per request in hand. */
         int connections() {
@@ -456,6 +468,10 @@ public final class MajordomoWorker implements AutoCloseable {
         private int prefetch = 1;
 
         private ZContext sharedContext;
+
+        private ClientSecurity security;
+
+        private boolean exposeExceptionDetails;
 
         private Builder(String endpoint, String service, ContextualRequestHandler handler) {
             this.endpoints = List.of(Objects.requireNonNull(endpoint, "endpoint"));
@@ -588,6 +604,17 @@ public final class MajordomoWorker implements AutoCloseable {
         }
 
         /**
+         * Connects with CURVE: the broker is authenticated by its public key, and the worker by its
+         * own key pair, which the broker must allow (default: none, plain text).
+         * @param security the client settings, or {@code null} for none
+         * @return this builder
+         */
+        public Builder security(ClientSecurity security) {
+            this.security = security;
+            return this;
+        }
+
+        /**
          * Sets the worker's credit: how many requests it takes from the broker at once (default 1).
          * <p>
          * With 1, the worker opens {@link #concurrency(int) concurrency} connections, each handling one
@@ -612,6 +639,19 @@ public final class MajordomoWorker implements AutoCloseable {
                 throw new IllegalArgumentException("prefetch must be at most " + PirateExtension.MAX_CREDIT + ": "
                         + prefetch);
             }
+            return this;
+        }
+
+        /**
+         * Sets whether the error reply to a handler that threw names the exception's class, as in
+         * {@code java.lang.IllegalStateException: out of stock} (default {@code false}: the message
+         * alone, so remote callers do not learn the implementation; the worker logs the whole
+         * exception either way).
+         * @param expose {@code true} to include the class name
+         * @return this builder
+         */
+        public Builder exposeExceptionDetails(boolean expose) {
+            this.exposeExceptionDetails = expose;
             return this;
         }
 
@@ -649,7 +689,8 @@ public final class MajordomoWorker implements AutoCloseable {
             return new MajordomoWorker(new Settings(this.endpoints, this.service, this.handler, this.concurrency,
                     this.heartbeatInterval, this.liveness, this.reconnectDelay, this.maxReconnectDelay,
                     this.shutdownGracePeriod, this.listener, this.threadNamePrefix, this.threadFactory, this.protocol,
-                    this.pirateExtension, this.prefetch), this.sharedContext);
+                    this.pirateExtension, this.prefetch, this.security, this.exposeExceptionDetails),
+                    this.sharedContext);
         }
     }
 }

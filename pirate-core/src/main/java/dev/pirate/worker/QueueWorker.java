@@ -3,6 +3,7 @@ package dev.pirate.worker;
 import java.time.Duration;
 
 import dev.pirate.event.PirateListener;
+import dev.pirate.security.ClientSecurity;
 
 /**
  * Workers for the Guide's Pirate queues: Paranoid Pirate (RFC 6: READY and HEARTBEAT frames,
@@ -149,6 +150,16 @@ public final class QueueWorker implements AutoCloseable {
          */
         public Builder listener(PirateListener listener) {
             this.delegate.listener(listener);
+            return this;
+        }
+
+        /**
+         * Connects with CURVE to a queue that is a CURVE server (default: plain text).
+         * @param security the client settings, or {@code null} for none
+         * @return this builder
+         */
+        public Builder security(ClientSecurity security) {
+            this.delegate.security(security);
             return this;
         }
 

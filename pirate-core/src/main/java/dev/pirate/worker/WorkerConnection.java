@@ -425,7 +425,7 @@ final class WorkerConnection implements Runnable {
             // The caller gets the failure; a validation error is routine, so its stack is for DEBUG.
             troubles.log(Trouble.HANDLER_FAILED, "Handler of '{}' failed: {}", service, ex.toString());
             logger.debug("Handler of '{}' failed", service, ex);
-            reply = ErrorReply.body(service + ": " + ex);
+            reply = ErrorReply.body(service + ": " + ErrorReply.describe(ex, this.settings.exposeExceptionDetails()));
             success = false;
         }
         this.settings.listener().workerRequestCompleted(service, success, System.nanoTime() - start);
@@ -584,6 +584,9 @@ final class WorkerConnection implements Runnable {
 
     private void openSocket() {
         this.socket = Sockets.create(this.context, SocketType.DEALER);
+        if (this.settings.security() != null) {
+            this.settings.security().applyTo(this.socket);
+        }
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
         this.socket.connect(this.endpoint);
         if (this.pooled) {

@@ -87,8 +87,21 @@ class WorkerGoldenFramesTest {
         List<byte[]> reply = broker.receive();
         assertThat(describe(reply.subList(1, 6))).containsExactly("", "MDPW01", "0x03", "c", "");
         assertThat(describe(reply.subList(6, reply.size())))
-            .containsExactly("0x005049524154452d4552524f52", "boom: java.lang.IllegalStateException: no stock");
+            .containsExactly("0x005049524154452d4552524f52", "boom: no stock");
         await().atMost(Duration.ofSeconds(5)).until(() -> this.events.count("workerRequestCompleted:boom:false") == 1);
+    }
+
+    @Test
+    void handlerFailureNamesTheExceptionClassOnlyWhenToldTo() {
+        RawPeer broker = broker();
+        start(MajordomoWorker.builder(broker.endpoint(), "boom", (body) -> {
+            throw new IllegalStateException("no stock");
+        }).exposeExceptionDetails(true));
+        byte[] worker = broker.receive().get(0);
+        broker.send(worker, EMPTY, W, new byte[] { 0x02 }, bytes("c"), EMPTY, bytes("x"));
+        List<byte[]> reply = broker.receive();
+        assertThat(describe(reply.subList(6, reply.size())))
+            .containsExactly("0x005049524154452d4552524f52", "boom: java.lang.IllegalStateException: no stock");
     }
 
     @Test

@@ -27,6 +27,14 @@ public final class DirectEndpoint {
     }
 
     /**
+     * Tells whether this endpoint is called with CURVE.
+     * @return {@code true} when {@code pirate.client.direct.NAME.server-key} is set
+     */
+    public boolean isCurve() {
+        return this.client.isCurve();
+    }
+
+    /**
      * Returns the configured name.
      * @return the name
      */

@@ -160,7 +160,7 @@ class GatewayTests {
     void failingHandlerReachesPirateClientAsRemoteException() {
         assertThatExceptionOfType(PirateRemoteException.class)
             .isThrownBy(() -> this.pirateClient.request("boom", "later"))
-            .satisfies((ex) -> assertThat(ex.remoteMessage()).contains("IllegalStateException: kaboom: later"));
+            .satisfies((ex) -> assertThat(ex.remoteMessage()).contains("kaboom: later").doesNotContain("IllegalStateException"));
     }
 
     @Test

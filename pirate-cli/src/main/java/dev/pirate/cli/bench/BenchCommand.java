@@ -12,11 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import dev.pirate.cli.CurveClientOptions;
 import dev.pirate.cli.ExitCodes;
 import dev.pirate.cli.Requester;
 import dev.pirate.cli.TargetOptions;
 import dev.pirate.client.CallOptions;
 import dev.pirate.client.MajordomoPipeline;
+import dev.pirate.security.ClientSecurity;
 
 /**
  * {@code pirate bench}: measures the throughput and latency of an echo service behind a Majordomo
@@ -38,6 +40,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     private LoadOptions load;
 
+    @Mixin
+    private CurveClientOptions curve;
+
     @Option(names = "--rate", paramLabel = "R",
             description = "Send R requests per second in all, timing each from its intended start so a stalled "
                     + "target is not hidden (default: as fast as replies come back).")
@@ -57,7 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
             return pipelined(plan);
         }
         Payload payload = new Payload(plan.size());
-        try (Requester requester = this.target.open(new CallOptions(plan.timeout(), 0));
+        ClientSecurity security = this.curve.security(this.spec.commandLine());
+        try (Requester requester = this.target.open(new CallOptions(plan.timeout(), 0), security);
                 LoadDriver driver = driver(requester, payload, plan.concurrency())) {
             return new BenchRun(plan, this.spec.commandLine().getOut(), this.spec.commandLine().getErr())
                 .execute(this.target.describe(), driver);
@@ -75,8 +81,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(this.spec.commandLine(), "--pipeline needs --size of at least "
                     + PipelinedMdpDriver.TAG_BYTES + " bytes: each body carries its slot number");
         }
+        ClientSecurity security = this.curve.security(this.spec.commandLine());
         try (LoadDriver driver = new PipelinedMdpDriver(
-                MajordomoPipeline.connect(this.target.brokerEndpoints(), plan.concurrency()), this.target.service(),
+                MajordomoPipeline.connect(this.target.brokerEndpoints(), plan.concurrency(), security),
+                this.target.service(),
                 plan.size(), plan.concurrency(), plan.timeout())) {
             return new BenchRun(plan, this.spec.commandLine().getOut(), this.spec.commandLine().getErr())
                 .execute(this.target.describe() + ", pipelined", driver);

@@ -33,6 +33,7 @@ import dev.pirate.client.MajordomoClient;
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.PirateExtension;
+import dev.pirate.security.ClientSecurity;
 import dev.pirate.spring.PayloadConverter;
 import dev.pirate.spring.MajordomoHandlerInterceptor;
 import dev.pirate.spring.PirateClient;
@@ -59,6 +60,9 @@ import dev.pirate.worker.MajordomoWorker;
  * {@code spring.threads.virtual.enabled=true});</li>
  * <li>the {@link PayloadConverter} and {@link PirateConnectionDetails} they share.</li>
  * </ul>
+ * With {@code pirate.security.certificate} (or {@code secret-key}) set, the broker is a CURVE
+ * server and the workers and the client connect with CURVE; every {@code pirate.security.*}
+ * value is checked at start-up.
  * Every {@link PirateListener} bean receives the events of the broker, the workers and the client.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
@@ -131,6 +135,7 @@ public final class PirateAutoConfiguration {
                 .replyRetention(PirateSettings.positive("pirate.broker.reply-retention", broker.getReplyRetention()))
                 .workerReturnTime(
                         PirateSettings.positive("pirate.broker.worker-return-time", broker.getWorkerReturnTime()))
+                .security(PirateSecurity.from(properties).serverSecurity())
                 .listener(listener(listeners));
             if (broker.getMaxQueuedBytes() != null) {
                 builder.maxQueuedBytes(PirateSettings.bytesAtLeast("pirate.broker.max-queued-bytes",
@@ -178,6 +183,8 @@ public final class PirateAutoConfiguration {
                     worker.getShutdownGracePeriod());
             // spring.threads.virtual.enabled on Java 21+: each connection's loop and handler run on a virtual
             // thread, which still owns that connection's socket alone.
+            ClientSecurity security = PirateSecurity.from(properties).brokerClientSecurity();
+            boolean exposeExceptionDetails = worker.isExposeExceptionDetails();
             ThreadFactory virtualThreads = Threading.VIRTUAL.isActive(environment)
                     ? new VirtualThreadTaskExecutor("pirate-worker-").getVirtualThreadFactory() : null;
             List<MajordomoHandlerInterceptor> handlerInterceptors = interceptors.orderedStream().toList();
@@ -196,6 +203,8 @@ public final class PirateAutoConfiguration {
                     .liveness(liveness)
                     .reconnectDelay(reconnect, maxReconnect)
                     .shutdownGracePeriod(gracePeriod)
+                    .security(security)
+                    .exposeExceptionDetails(exposeExceptionDetails)
                     .listener(listener(listeners));
                 if (virtualThreads != null) {
                     builder.threadFactory(virtualThreads);
@@ -239,6 +248,8 @@ public final class PirateAutoConfiguration {
                     client.getBrokerFailureThreshold(), 1);
             Duration quarantine = PirateSettings.positive("pirate.client.broker-quarantine",
                     client.getBrokerQuarantine());
+            PirateSecurity security = PirateSecurity.from(properties);
+            ClientSecurity brokerSecurity = security.brokerClientSecurity();
             // Every direct endpoint is checked before any client is built, so a bad one leaves nothing open.
             Map<String, DirectClient.Builder> directBuilders = new LinkedHashMap<>();
             client.getDirect().forEach((name, direct) -> {
@@ -252,6 +263,7 @@ public final class PirateAutoConfiguration {
                     .retries((direct.getRetries() != null)
                             ? PirateSettings.atLeast(prefix + "retries", direct.getRetries(), 0) : retries)
                     .listener(listener)
+                    .security(security.directSecurity(name, direct))
                     .threadName("pirate-direct-" + name + "-io");
                 if (callbacks != null) {
                     builder.callbackExecutor(callbacks);
@@ -268,6 +280,7 @@ public final class PirateAutoConfiguration {
                 MajordomoClient.Builder builder = ((endpoints.size() == 1) ? MajordomoClient.builder(endpoints.get(0))
                         : MajordomoClient.builder(endpoints).brokerFailurePolicy(failureThreshold, quarantine))
                     .defaults(defaults)
+                    .security(brokerSecurity)
                     .listener(listener);
                 InProcessContext shared = inProcess.getIfAvailable();
                 if (shared != null && endpoints.stream().anyMatch(InProcessContext::serves)) {

@@ -1,5 +1,6 @@
 package dev.pirate.spring.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ public class PirateProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Security security = new Security();
+
     public Broker getBroker() {
         return this.broker;
     }
@@ -41,6 +44,10 @@ public class PirateProperties {
         return this.metrics;
     }
 
+    public Security getSecurity() {
+        return this.security;
+    }
+
     /**
      * Embedded Majordomo broker.
      */
@@ -52,10 +59,10 @@ public class PirateProperties {
         private boolean enabled;
 
         /**
-         * Endpoint the embedded broker binds, for example tcp://*:5555, or tcp://127.0.0.1:* for a free
-         * port.
+         * Endpoint the embedded broker binds: loopback by default; tcp://*:5555 for every interface
+         * (configure pirate.security first), or tcp://127.0.0.1:* for a free port.
          */
-        private String bind = "tcp://*:5555";
+        private String bind = "tcp://127.0.0.1:5555";
 
         /**
          * Whether the application's own workers and PirateClient reach the embedded broker over
@@ -322,6 +329,12 @@ public class PirateProperties {
          */
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
 
+        /**
+         * Whether the error reply to a handler that threw names the exception's class; by default
+         * callers get the exception's message alone, and the class stays in the worker's log.
+         */
+        private boolean exposeExceptionDetails;
+
         public @Nullable String getEndpoint() {
             return this.endpoint;
         }
@@ -368,6 +381,14 @@ public class PirateProperties {
 
         public void setMaxReconnectDelay(Duration maxReconnectDelay) {
             this.maxReconnectDelay = maxReconnectDelay;
+        }
+
+        public boolean isExposeExceptionDetails() {
+            return this.exposeExceptionDetails;
+        }
+
+        public void setExposeExceptionDetails(boolean exposeExceptionDetails) {
+            this.exposeExceptionDetails = exposeExceptionDetails;
         }
 
         public Duration getShutdownGracePeriod() {
@@ -567,6 +588,12 @@ public class PirateProperties {
          */
         private @Nullable Integer retries;
 
+        /**
+         * Public key (40 Z85 characters) of the REP server, which must be a CURVE server; the
+         * application connects with its own pirate.security certificate. Unset, plain text.
+         */
+        private @Nullable String serverKey;
+
         public @Nullable String getEndpoint() {
             return this.endpoint;
         }
@@ -590,6 +617,14 @@ public class PirateProperties {
         public void setRetries(@Nullable Integer retries) {
             this.retries = retries;
         }
+
+        public @Nullable String getServerKey() {
+            return this.serverKey;
+        }
+
+        public void setServerKey(@Nullable String serverKey) {
+            this.serverKey = serverKey;
+        }
     }
 
     /**
@@ -609,6 +644,157 @@ public class PirateProperties {
 
         public void setMaxServices(int maxServices) {
             this.maxServices = maxServices;
+        }
+    }
+
+    /**
+     * CURVE encryption and authentication of the embedded broker, the workers and the client, and
+     * who may serve and call each service.
+     */
+    public static class Security {
+
+        /**
+         * Path of this application's CURVE certificate with its secret key (the NAME_secret file
+         * that 'pirate keygen' writes). Setting it, or secret-key, turns CURVE on for the embedded
+         * broker, the workers and the client.
+         */
+        private @Nullable Path certificate;
+
+        /**
+         * This application's CURVE secret key, 40 Z85 characters; an alternative to certificate.
+         */
+        private @Nullable String secretKey;
+
+        /**
+         * Public key (40 Z85 characters) of the broker the workers and the client connect to.
+         * Defaults to the application's own public key when the embedded broker is enabled.
+         */
+        private @Nullable String serverKey;
+
+        /**
+         * Path of the public certificate of the broker the workers and the client connect to; an
+         * alternative to server-key.
+         */
+        private @Nullable Path serverCertificate;
+
+        /**
+         * Public keys (40 Z85 characters each) the embedded broker lets in, besides the
+         * application's own.
+         */
+        private List<String> authorizedKeys = new ArrayList<>();
+
+        /**
+         * Directory of public certificates whose keys the embedded broker lets in; read again when a
+         * file in it is added, removed or changed.
+         */
+        private @Nullable Path authorizedKeysDirectory;
+
+        /**
+         * Whether the embedded broker lets in any key: traffic encrypted, peers not authenticated.
+         */
+        private boolean allowAnyKey;
+
+        /**
+         * Who may register as a worker for, and who may call, each service, by service name; '*'
+         * names the rule of every service without one of its own. Without rules, every key let in
+         * may serve and call every service; with rules, a service no rule covers is closed.
+         */
+        private Map<String, ServiceAccess> services = new LinkedHashMap<>();
+
+        public @Nullable Path getCertificate() {
+            return this.certificate;
+        }
+
+        public void setCertificate(@Nullable Path certificate) {
+            this.certificate = certificate;
+        }
+
+        public @Nullable String getSecretKey() {
+            return this.secretKey;
+        }
+
+        public void setSecretKey(@Nullable String secretKey) {
+            this.secretKey = secretKey;
+        }
+
+        public @Nullable String getServerKey() {
+            return this.serverKey;
+        }
+
+        public void setServerKey(@Nullable String serverKey) {
+            this.serverKey = serverKey;
+        }
+
+        public @Nullable Path getServerCertificate() {
+            return this.serverCertificate;
+        }
+
+        public void setServerCertificate(@Nullable Path serverCertificate) {
+            this.serverCertificate = serverCertificate;
+        }
+
+        public List<String> getAuthorizedKeys() {
+            return this.authorizedKeys;
+        }
+
+        public void setAuthorizedKeys(List<String> authorizedKeys) {
+            this.authorizedKeys = authorizedKeys;
+        }
+
+        public @Nullable Path getAuthorizedKeysDirectory() {
+            return this.authorizedKeysDirectory;
+        }
+
+        public void setAuthorizedKeysDirectory(@Nullable Path authorizedKeysDirectory) {
+            this.authorizedKeysDirectory = authorizedKeysDirectory;
+        }
+
+        public boolean isAllowAnyKey() {
+            return this.allowAnyKey;
+        }
+
+        public void setAllowAnyKey(boolean allowAnyKey) {
+            this.allowAnyKey = allowAnyKey;
+        }
+
+        public Map<String, ServiceAccess> getServices() {
+            return this.services;
+        }
+
+        public void setServices(Map<String, ServiceAccess> services) {
+            this.services = services;
+        }
+    }
+
+    /**
+     * Who may serve and who may call one service.
+     */
+    public static class ServiceAccess {
+
+        /**
+         * Public keys that may register as workers of the service; '*' for every key let in.
+         */
+        private List<String> workers = new ArrayList<>();
+
+        /**
+         * Public keys that may call the service; '*' for every key let in.
+         */
+        private List<String> clients = new ArrayList<>();
+
+        public List<String> getWorkers() {
+            return this.workers;
+        }
+
+        public void setWorkers(List<String> workers) {
+            this.workers = workers;
+        }
+
+        public List<String> getClients() {
+            return this.clients;
+        }
+
+        public void setClients(List<String> clients) {
+            this.clients = clients;
         }
     }
 }

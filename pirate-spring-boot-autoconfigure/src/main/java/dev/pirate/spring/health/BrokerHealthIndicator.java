@@ -9,7 +9,7 @@ import dev.pirate.broker.MajordomoBroker;
 /**
  * Health of the application's own {@link MajordomoBroker}: UP while its loop runs, DOWN otherwise.
  * Details come from the broker's published snapshot: its endpoints and how many services, workers
- * and queued requests it has.
+ * and queued requests it has, and whether it is a CURVE server (never its keys).
  */
 public class BrokerHealthIndicator implements HealthIndicator {
 
@@ -37,6 +37,7 @@ public class BrokerHealthIndicator implements HealthIndicator {
         int queued = snapshot.services().stream().mapToInt(BrokerSnapshot.Service::queued).sum();
         return Health.up()
             .withDetail("endpoints", snapshot.endpoints())
+            .withDetail("curve", this.broker.isCurve())
             .withDetail("services", snapshot.services().size())
             .withDetail("workers", snapshot.workers())
             .withDetail("queued", queued)

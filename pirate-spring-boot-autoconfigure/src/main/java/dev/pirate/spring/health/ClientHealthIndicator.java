@@ -40,7 +40,8 @@ public class ClientHealthIndicator implements HealthIndicator {
             health.withDetail("state", "idle");
         }
         else {
-            health.withDetail("state", "open").withDetail("endpoint", majordomo.endpoint());
+            health.withDetail("state", "open").withDetail("endpoint", majordomo.endpoint())
+                .withDetail("curve", majordomo.isCurve());
             options(health, majordomo.defaults());
         }
         if (!this.client.directNames().isEmpty()) {
@@ -48,7 +49,8 @@ public class ClientHealthIndicator implements HealthIndicator {
             for (String name : this.client.directNames()) {
                 DirectEndpoint endpoint = this.client.direct(name);
                 direct.put(name, Map.of("endpoint", endpoint.endpoint(), "timeout",
-                        endpoint.defaults().timeout().toMillis() + "ms", "retries", endpoint.defaults().retries()));
+                        endpoint.defaults().timeout().toMillis() + "ms", "retries", endpoint.defaults().retries(),
+                        "curve", endpoint.isCurve()));
             }
             health.withDetail("direct", direct);
         }

@@ -85,6 +85,7 @@ public class WorkersHealthIndicator implements HealthIndicator {
         }
         Health.Builder builder = down ? Health.down() : starting ? Health.outOfService() : Health.up();
         return builder.withDetail("endpoint", endpoint(workers))
+            .withDetail("curve", !workers.isEmpty() && workers.get(0).isCurve())
             .withDetail("services", services)
             .build();
     }

@@ -69,7 +69,8 @@ class PirateAutoConfigurationTests {
         this.contextRunner.run((context) -> {
             PirateProperties properties = context.getBean(PirateProperties.class);
             assertThat(properties.getBroker().isEnabled()).isFalse();
-            assertThat(properties.getBroker().getBind()).isEqualTo("tcp://*:5555");
+            assertThat(properties.getBroker().getBind()).as("loopback unless told otherwise")
+                .isEqualTo("tcp://127.0.0.1:5555");
             assertThat(properties.getBroker().getHeartbeatInterval()).isEqualTo(Duration.ofMillis(2500));
             assertThat(properties.getBroker().getLiveness()).isEqualTo(3);
             assertThat(properties.getBroker().getMaxMessageSize()).isEqualTo(DataSize.ofMegabytes(1));

@@ -195,7 +195,8 @@ class PirateHealthContributorAutoConfigurationTests {
                 assertThat(idle.getStatus()).isEqualTo(Status.UP);
                 assertThat(idle.getDetails()).containsEntry("state", "idle").doesNotContainKey("endpoint");
                 assertThat(idle.getDetails().get("direct")).isEqualTo(
-                        Map.of("billing", Map.of("endpoint", "tcp://127.0.0.1:1", "timeout", "2500ms", "retries", 0)));
+                        Map.of("billing", Map.of("endpoint", "tcp://127.0.0.1:1", "timeout", "2500ms", "retries", 0,
+                                "curve", false)));
 
                 PirateClient client = context.getBean(PirateClient.class);
                 assertThatExceptionOfType(PirateException.class).isThrownBy(
@@ -204,6 +205,7 @@ class PirateHealthContributorAutoConfigurationTests {
                 assertThat(open.getStatus()).isEqualTo(Status.UP);
                 assertThat(open.getDetails()).containsEntry("state", "open")
                     .containsEntry("endpoint", InProcessContext.ENDPOINT)
+                    .containsEntry("curve", false)
                     .containsEntry("timeout", "2500ms")
                     .containsEntry("retries", 3);
 
