@@ -71,9 +71,13 @@ public final class MajordomoPipeline implements AutoCloseable {
             if (security != null) {
                 security.applyTo(this.socket);
             }
-            // Room for every request in flight both ways, so neither a send nor the broker's reply blocks.
-            this.socket.setSndHWM(maxInFlight);
-            this.socket.setRcvHWM(maxInFlight);
+            // Room for every request in flight both ways, twice over, so neither a send nor the broker's
+            // reply ever meets a full pipe: JeroMQ 0.6.0 splits multipart messages at frame boundaries
+            // when a CURVE connection's receiving pipe is at its high-water mark (measured on a bare
+            // JeroMQ CURVE echo: 304 of 200,000 4-frame messages split with both HWMs at 100, none at 1,000).
+            int highWaterMark = hwmFor(maxInFlight);
+            this.socket.setSndHWM(highWaterMark);
+            this.socket.setRcvHWM(highWaterMark);
             if (endpoints.size() > 1) {
                 // Requests go only to brokers whose connection is up, never queued for one that is away.
                 this.socket.setImmediate(true);
@@ -86,6 +90,11 @@ public final class MajordomoPipeline implements AutoCloseable {
             this.context.close();
             throw ex;
         }
+    }
+
+    /** A high-water mark the requests in flight never reach; never below ZeroMQ's default of 1,000. */
+    static int hwmFor(int maxInFlight) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1000L, 2L * maxInFlight));
     }
 
     /**

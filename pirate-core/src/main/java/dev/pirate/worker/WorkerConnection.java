@@ -588,6 +588,9 @@ final class WorkerConnection implements Runnable {
             this.settings.security().applyTo(this.socket);
         }
         this.socket.setReceiveTimeOut((int) Math.min(MAX_WAIT_MILLIS, this.settings.heartbeatInterval().toMillis()));
+        // The credit the worker offers never fills its receiving pipe: JeroMQ 0.6.0 splits multipart
+        // messages when a CURVE connection's receiving pipe is at its high-water mark.
+        this.socket.setRcvHWM((int) Math.max(1000L, 2L * this.settings.prefetch()));
         this.socket.connect(this.endpoint);
         if (this.pooled) {
             this.poller = this.context.createPoller(2);
