@@ -71,13 +71,13 @@ public final class MajordomoPipeline implements AutoCloseable {
             if (security != null) {
                 security.applyTo(this.socket);
             }
-            // Room for every request in flight both ways, twice over, so neither a send nor the broker's
-            // reply ever meets a full pipe: JeroMQ 0.6.0 splits multipart messages at frame boundaries
-            // when a CURVE connection's receiving pipe is at its high-water mark (measured on a bare
-            // JeroMQ CURVE echo: 304 of 200,000 4-frame messages split with both HWMs at 100, none at 1,000).
-            int highWaterMark = hwmFor(maxInFlight);
-            this.socket.setSndHWM(highWaterMark);
-            this.socket.setRcvHWM(highWaterMark);
+            // A send beyond the requests in flight blocks (and a broker that is gone fills its pipe, so
+            // round robin passes it by). Replies get twice that room, at least 1,000, so their pipe never
+            // fills: JeroMQ 0.6.0 splits multipart messages at frame boundaries when a CURVE connection's
+            // receiving pipe is at its high-water mark (a bare JeroMQ CURVE echo: 334 of 200,000 4-frame
+            // messages split with RCVHWM 100, none at 1,000; SNDHWM made no difference).
+            this.socket.setSndHWM(maxInFlight);
+            this.socket.setRcvHWM(hwmFor(maxInFlight));
             if (endpoints.size() > 1) {
                 // Requests go only to brokers whose connection is up, never queued for one that is away.
                 this.socket.setImmediate(true);
