@@ -306,6 +306,9 @@ class CurveSecurityTest {
             client.security(ClientSecurity.of(BROKER.publicKey(), CLIENT));
         }
         this.resources.track(worker.build()).start();
+        // A CURVE handshake costs JeroMQ tens of milliseconds of CPU, more on a loaded machine: the worker
+        // must be registered before the call, or the broker may already call its service unknown.
+        await().atMost(Duration.ofSeconds(30)).until(() -> broker.snapshot().workers() == 1);
         MajordomoClient caller = this.resources.track(client.build());
         assertThat(caller.request(service, canary)).isEqualTo(canary);
         byte[] captured = proxy.captured();
