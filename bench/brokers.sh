@@ -46,17 +46,9 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-brokers.XXXXXX")
 started=()
+# shellcheck source=lib/processes.sh
+source "$ROOT/bench/lib/processes.sh"
 
-stop_all() {
-    local pid
-    for pid in "${started[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${started[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    started=()
-}
 trap 'stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 

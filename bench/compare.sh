@@ -90,22 +90,10 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-bench.XXXXXX")
 started=()
-
-# stop_all: SIGTERM to every process started here, SIGKILL to any still running 10 s later.
-stop_all() {
-    local pid deadline=$((SECONDS + 10))
-    for pid in "${started[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${started[@]}"; do
-        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    started=()
-}
+# shellcheck source=lib/processes.sh
+source "$ROOT/bench/lib/processes.sh"
+# shellcheck source=lib/figures.sh
+source "$ROOT/bench/lib/figures.sh"
 
 cleanup() {
     stop_all
@@ -181,16 +169,6 @@ if ! pirate worker --help 2>&1 | grep -q -- '--prefetch'; then
     done
     setups=("${kept[@]}")
 fi
-
-# field JSON NAME: one number from a bench JSON line.
-field() {
-    sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" <<< "$1"
-}
-
-# median VALUES...: the middle value (the mean of the two middle ones for an even count).
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # measure_once KEY COMMAND ARGS...: one run of `COMMAND ARGS` (pirate or rabbit_bench); its figures
 # join KEY's samples and its failed requests KEY's count in failures.

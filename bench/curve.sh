@@ -46,21 +46,10 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-curve.XXXXXX")
 started=()
-
-stop_all() {
-    local pid deadline=$((SECONDS + 10))
-    for pid in "${started[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${started[@]}"; do
-        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    started=()
-}
+# shellcheck source=lib/processes.sh
+source "$ROOT/bench/lib/processes.sh"
+# shellcheck source=lib/figures.sh
+source "$ROOT/bench/lib/figures.sh"
 
 cleanup() {
     stop_all
@@ -82,14 +71,6 @@ start() {
 
 # shellcheck source=lib/await-line.sh
 source "$ROOT/bench/lib/await-line.sh"
-
-field() {
-    sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" <<< "$1"
-}
-
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 public_key() {
     sed -n 's/.*public-key = "\(.*\)"/\1/p' "$1"

@@ -45,27 +45,14 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-tail.XXXXXX")
 started=()
-stop_all() {
-    local pid
-    for pid in "${started[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${started[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    started=()
-}
+# shellcheck source=lib/processes.sh
+source "$ROOT/bench/lib/processes.sh"
+# shellcheck source=lib/figures.sh
+source "$ROOT/bench/lib/figures.sh"
 trap 'stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 # shellcheck source=lib/await-line.sh
 source "$ROOT/bench/lib/await-line.sh"
-
-field() {
-    sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" <<< "$1"
-}
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 "$JAVA" "${JAVA_ARGS[@]}" -jar "$jar" broker --bind 'tcp://127.0.0.1:*' > "$work/broker.out" 2> "$work/broker.err" &
 started+=("$!")
