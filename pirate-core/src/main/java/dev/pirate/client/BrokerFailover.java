@@ -107,7 +107,7 @@ final class BrokerFailover implements Calls {
                 call.ended(broker);
                 long pause = call.afterFailure(broker, ex);
                 if (pause < 0) {
-                    report(call, outcome(call.failure()));
+                    report(call, PirateException.outcomeOf(call.failure()));
                     throw call.failure();
                 }
                 pause(call, pause);
@@ -181,7 +181,7 @@ final class BrokerFailover implements Calls {
                     : error;
             long pause = call.afterFailure(broker, cause);
             if (pause < 0) {
-                report(call, outcome(call.failure()));
+                report(call, PirateException.outcomeOf(call.failure()));
                 result.completeExceptionally(call.failure());
             }
             else if (pause == 0) {
@@ -238,19 +238,6 @@ final class BrokerFailover implements Calls {
 
     private void report(FailoverCall call, ClientOutcome outcome) {
         this.listener.clientRequestCompleted(call.target, outcome, call.elapsedNanos());
-    }
-
-    private static ClientOutcome outcome(RuntimeException failure) {
-        if (failure instanceof PirateTimeoutException) {
-            return ClientOutcome.TIMEOUT;
-        }
-        if (failure instanceof PirateUnknownServiceException) {
-            return ClientOutcome.UNKNOWN_SERVICE;
-        }
-        if (failure instanceof PirateRefusedException) {
-            return ClientOutcome.REFUSED;
-        }
-        return ClientOutcome.FAILED;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.pirate.client;
 
+import dev.pirate.event.ClientOutcome;
+
 /**
  * Base of the errors a Pirate client reports; names the target (service or direct endpoint name)
  * and the endpoint.
@@ -38,5 +40,23 @@ public class PirateException extends RuntimeException {
      */
     public String endpoint() {
         return this.endpoint;
+    }
+
+    /**
+     * Returns how the request ended, as the client's listener and metrics count it.
+     * @return {@link ClientOutcome#FAILED}, unless a subclass says otherwise
+     */
+    public ClientOutcome outcome() {
+        return ClientOutcome.FAILED;
+    }
+
+    /**
+     * Returns how a request that ended with an exception ended, as the client's listener and
+     * metrics count it.
+     * @param failure what the request threw
+     * @return the exception's {@link #outcome()}, or {@link ClientOutcome#FAILED} for anything else
+     */
+    public static ClientOutcome outcomeOf(Throwable failure) {
+        return (failure instanceof PirateException pirate) ? pirate.outcome() : ClientOutcome.FAILED;
     }
 }

@@ -1,5 +1,7 @@
 package dev.pirate.client;
 
+import dev.pirate.event.ClientOutcome;
+
 import dev.pirate.protocol.RefusalReason;
 
 /**
@@ -53,5 +55,14 @@ public class PirateRefusedException extends PirateException {
      */
     public boolean isTransient() {
         return this.reason != null && this.reason.isTransient();
+    }
+
+    /**
+     * The broker refused the request and said why.
+     * @return {@link ClientOutcome#REFUSED}
+     */
+    @Override
+    public ClientOutcome outcome() {
+        return ClientOutcome.REFUSED;
     }
 }

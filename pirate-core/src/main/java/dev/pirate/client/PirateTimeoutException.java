@@ -1,5 +1,7 @@
 package dev.pirate.client;
 
+import dev.pirate.event.ClientOutcome;
+
 import java.time.Duration;
 
 /**
@@ -41,5 +43,14 @@ public class PirateTimeoutException extends PirateException {
      */
     public Duration elapsed() {
         return this.elapsed;
+    }
+
+    /**
+     * Every attempt timed out.
+     * @return {@link ClientOutcome#TIMEOUT}
+     */
+    @Override
+    public ClientOutcome outcome() {
+        return ClientOutcome.TIMEOUT;
     }
 }

@@ -1,5 +1,7 @@
 package dev.pirate.client;
 
+import dev.pirate.event.ClientOutcome;
+
 /**
  * The broker reported that no worker offers the service (MMI {@code mmi.service} answered 404).
  */
@@ -15,5 +17,14 @@ public class PirateUnknownServiceException extends PirateException {
     public PirateUnknownServiceException(String service, String endpoint) {
         super("Service '" + service + "' is unknown to the broker at " + endpoint + " (no worker registered)", service,
                 endpoint);
+    }
+
+    /**
+     * The broker reported the service unknown.
+     * @return {@link ClientOutcome#UNKNOWN_SERVICE}
+     */
+    @Override
+    public ClientOutcome outcome() {
+        return ClientOutcome.UNKNOWN_SERVICE;
     }
 }

@@ -11,10 +11,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import dev.pirate.client.CallOptions;
-import dev.pirate.client.PirateRefusedException;
-import dev.pirate.client.PirateTimeoutException;
-import dev.pirate.client.PirateUnknownServiceException;
-import dev.pirate.event.ClientOutcome;
+import dev.pirate.client.PirateException;
 import dev.pirate.protocol.PirateExtension;
 import dev.pirate.spring.PirateClientInterceptor;
 
@@ -95,20 +92,7 @@ public class ObservationPirateClientInterceptor implements PirateClientIntercept
     }
 
     private static void failed(Observation observation, PirateClientObservationContext context, Throwable failure) {
-        context.setOutcome(outcome(failure));
+        context.setOutcome(PirateException.outcomeOf(failure));
         observation.error(failure);
-    }
-
-    private static ClientOutcome outcome(Throwable failure) {
-        if (failure instanceof PirateTimeoutException) {
-            return ClientOutcome.TIMEOUT;
-        }
-        if (failure instanceof PirateUnknownServiceException) {
-            return ClientOutcome.UNKNOWN_SERVICE;
-        }
-        if (failure instanceof PirateRefusedException) {
-            return ClientOutcome.REFUSED;
-        }
-        return ClientOutcome.FAILED;
     }
 }
