@@ -191,7 +191,8 @@ class BrokerRobustnessTest {
             client.send(EMPTY, C, bytes("nobody"), bytes("hello?"));
             await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.snapshot().requestsExpired() == 1);
             assertThat(this.events.count("brokerRequestExpired:nobody")).isEqualTo(1);
-            assertThat(this.broker.snapshot().services()).noneMatch((s) -> s.name().equals("nobody"));
+            await().atMost(Duration.ofSeconds(5))
+                .until(() -> this.broker.snapshot().services().stream().noneMatch((s) -> s.name().equals("nobody")));
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.pirate.spring.autoconfigure.PirateAutoConfiguration;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link EmbeddedPirateBroker @EmbeddedPirateBroker} and {@link PirateTestSupport}: the
@@ -47,6 +48,8 @@ class EmbeddedPirateBrokerTests {
             assertThat(worker.endpoint()).isIn(this.broker.connectEndpoint(), InProcessContext.ENDPOINT);
             assertThat(worker.registeredCount()).isEqualTo(worker.connections());
         });
+        // The broker publishes its snapshot every 100 ms or so: it may lag the worker's registration.
+        await().atMost(PirateTestSupport.DEFAULT_TIMEOUT).until(() -> this.broker.snapshot().workers() >= 1);
         assertThat(this.broker.snapshot().workers()).isEqualTo(1);
         assertThat(this.pirate.request("echo", "ahoy")).isEqualTo("ahoy");
     }
