@@ -12,7 +12,9 @@ import dev.pirate.spring.DirectEndpoint;
 import dev.pirate.spring.PirateClient;
 
 /**
- * Details of the {@link PirateClient}: where it sends requests and with which timeout and retries.
+ * Details of the {@link PirateClient}: where it sends requests and with which timeout and retries;
+ * with several brokers, whether each is in the rotation or skipped for a while, and how many attempts
+ * went to another broker than the attempt before them.
  * Always UP: a slow or missing remote service is the caller's concern, reported per request as a
  * timeout or an unknown service and counted in metrics, not a reason to take this application out of
  * service. Never opens a connection: before the first brokered request the client has none.
@@ -43,6 +45,14 @@ public class ClientHealthIndicator implements HealthIndicator {
             health.withDetail("state", "open").withDetail("endpoint", majordomo.endpoint())
                 .withDetail("curve", majordomo.isCurve());
             options(health, majordomo.defaults());
+            if (majordomo.endpoints().size() > 1) {
+                // One entry per configured broker: bounded by the configuration, not by the network.
+                Map<String, Object> brokers = new LinkedHashMap<>();
+                for (String broker : majordomo.endpoints()) {
+                    brokers.put(broker, majordomo.isBrokerSkipped(broker) ? "skipped" : "in rotation");
+                }
+                health.withDetail("brokers", brokers).withDetail("failovers", majordomo.failovers());
+            }
         }
         if (!this.client.directNames().isEmpty()) {
             Map<String, Object> direct = new LinkedHashMap<>();

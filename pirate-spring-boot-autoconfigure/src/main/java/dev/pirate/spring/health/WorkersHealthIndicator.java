@@ -84,6 +84,9 @@ public class WorkersHealthIndicator implements HealthIndicator {
             services.put(worker.service(), details);
         }
         Health.Builder builder = down ? Health.down() : starting ? Health.outOfService() : Health.up();
+        if (!workers.isEmpty() && workers.get(0).endpoints().size() > 1) {
+            builder.withDetail("endpoints", workers.get(0).endpoints());
+        }
         return builder.withDetail("endpoint", endpoint(workers))
             .withDetail("curve", !workers.isEmpty() && workers.get(0).isCurve())
             .withDetail("services", services)

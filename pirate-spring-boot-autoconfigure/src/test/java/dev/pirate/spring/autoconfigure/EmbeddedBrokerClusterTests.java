@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,8 @@ import dev.pirate.client.MajordomoClient;
 import dev.pirate.spring.MajordomoHandler;
 import dev.pirate.spring.MajordomoService;
 import dev.pirate.spring.PirateClient;
+import dev.pirate.spring.actuate.endpoint.PirateEndpoint;
+import dev.pirate.spring.health.ClientHealthIndicator;
 import dev.pirate.spring.health.WorkersHealthIndicator;
 import dev.pirate.spring.worker.MajordomoWorkerContainer;
 import dev.pirate.testing.PythonPeer;
@@ -41,7 +44,9 @@ class EmbeddedBrokerClusterTests {
                 "pirate.broker.heartbeat-interval=250ms", "pirate.worker.endpoints=" + endpoints,
                 "pirate.worker.heartbeat-interval=250ms", "pirate.worker.reconnect-delay=100ms",
                 "pirate.worker.max-reconnect-delay=1s", "pirate.worker.shutdown-grace-period=2s",
-                "pirate.client.endpoints=" + endpoints, "pirate.client.timeout=1s", "pirate.client.retries=3");
+                "pirate.client.endpoints=" + endpoints, "pirate.client.timeout=1s", "pirate.client.retries=3",
+                // Long enough that a broker found dead is still skipped when the test looks.
+                "pirate.client.broker-quarantine=60s");
     }
 
     @Test
@@ -83,6 +88,28 @@ class EmbeddedBrokerClusterTests {
             for (int i = 0; i < 20; i++) {
                 assertThat(clientA.request("shared", "z" + i)).isEqualTo("a:z" + i);
             }
+            // Attempts sent to b's broker timed out and went to a's: the client's health and the
+            // actuator endpoint name both brokers and tell which one is skipped.
+            MajordomoClient majordomoA = clientA.majordomoClient();
+            assertThat(majordomoA.failovers()).isGreaterThanOrEqualTo(2);
+            Health clientHealth = new ClientHealthIndicator(clientA).health();
+            assertThat(clientHealth.getStatus()).isEqualTo(Status.UP);
+            assertThat(clientHealth.getDetails().get("brokers"))
+                .isEqualTo(Map.of(first, "in rotation", second, "skipped"));
+            assertThat(clientHealth.getDetails().get("failovers")).isEqualTo(majordomoA.failovers());
+            PirateEndpoint.PirateDescriptor described = new PirateEndpoint(null,
+                    a.getBean(MajordomoWorkerContainer.class), clientA).pirate();
+            assertThat(described.client().brokers()).containsExactly(
+                    new PirateEndpoint.ClientBrokerDescriptor(first, false),
+                    new PirateEndpoint.ClientBrokerDescriptor(second, true));
+            assertThat(described.client().failovers()).isEqualTo(majordomoA.failovers());
+            // a's workers: registered with their own broker, not with the one that stopped.
+            PirateEndpoint endpointA = new PirateEndpoint(null, a.getBean(MajordomoWorkerContainer.class), clientA);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(endpointA.pirate().workers())
+                .singleElement()
+                .satisfies((shared) -> assertThat(shared.brokers()).containsExactly(
+                        new PirateEndpoint.WorkerBrokerDescriptor(first, 1),
+                        new PirateEndpoint.WorkerBrokerDescriptor(second, 0))));
         });
     }
 

@@ -73,9 +73,14 @@ public class PirateEndpoint {
         List<WorkerDescriptor> descriptors = new ArrayList<>();
         for (MajordomoWorker worker : this.workers.getWorkers()) {
             long lastHeard = worker.lastHeardMillis();
+            // One entry per configured broker: bounded by the configuration, not by the network.
+            List<WorkerBrokerDescriptor> brokers = new ArrayList<>();
+            for (String broker : worker.endpoints()) {
+                brokers.add(new WorkerBrokerDescriptor(broker, worker.registeredCount(broker)));
+            }
             descriptors.add(new WorkerDescriptor(worker.service(), worker.endpoint(), worker.connections(),
                     worker.registeredCount(), (lastHeard != 0) ? Instant.ofEpochMilli(lastHeard) : null,
-                    worker.reconnects()));
+                    worker.reconnects(), brokers));
         }
         return descriptors;
     }
@@ -90,11 +95,16 @@ public class PirateEndpoint {
                     options.retries()));
         }
         if (majordomo == null) {
-            return new ClientDescriptor(client.isClosed() ? "closed" : "idle", null, null, null, direct);
+            return new ClientDescriptor(client.isClosed() ? "closed" : "idle", null, null, null, List.of(), null,
+                    direct);
         }
         CallOptions options = majordomo.defaults();
+        List<ClientBrokerDescriptor> brokers = new ArrayList<>();
+        for (String broker : majordomo.endpoints()) {
+            brokers.add(new ClientBrokerDescriptor(broker, majordomo.isBrokerSkipped(broker)));
+        }
         return new ClientDescriptor(client.isClosed() ? "closed" : "open", majordomo.endpoint(),
-                options.timeout().toMillis(), options.retries(), direct);
+                options.timeout().toMillis(), options.retries(), brokers, majordomo.failovers(), direct);
     }
 
     /**
@@ -138,27 +148,49 @@ public class PirateEndpoint {
      * The local workers of one service.
      *
      * @param service the service name
-     * @param endpoint the broker they connect to
-     * @param connections configured connections
-     * @param connected connections registered with the broker
-     * @param lastHeartbeat when the broker was last heard, or {@code null} if never
+     * @param endpoint the first broker they connect to
+     * @param connections configured connections to each broker
+     * @param connected connections registered with a broker, all brokers together
+     * @param lastHeartbeat when a broker was last heard, or {@code null} if never
      * @param reconnects new conversations after a lost one since start
+     * @param brokers every configured broker, in order, with the connections registered with it
      */
     public record WorkerDescriptor(String service, String endpoint, int connections, int connected,
-            @Nullable Instant lastHeartbeat, long reconnects) {
+            @Nullable Instant lastHeartbeat, long reconnects, List<WorkerBrokerDescriptor> brokers) {
+    }
+
+    /**
+     * The local workers of one service at one broker.
+     *
+     * @param endpoint the broker's endpoint
+     * @param connected connections registered with it
+     */
+    public record WorkerBrokerDescriptor(String endpoint, int connected) {
     }
 
     /**
      * The client.
      *
      * @param state {@code idle} before the first brokered request, then {@code open}, or {@code closed}
-     * @param endpoint the broker it sends to, once open
+     * @param endpoint the (first) broker it sends to, once open
      * @param timeoutMillis the time each attempt waits, once open
      * @param retries the attempts after the first, once open
+     * @param brokers every broker it sends to, in the configured order, once open
+     * @param failovers attempts sent to another broker than the attempt before them, once open
      * @param direct the plain REQ/REP endpoints configured by name
      */
     public record ClientDescriptor(String state, @Nullable String endpoint, @Nullable Long timeoutMillis,
-            @Nullable Integer retries, List<DirectDescriptor> direct) {
+            @Nullable Integer retries, List<ClientBrokerDescriptor> brokers, @Nullable Long failovers,
+            List<DirectDescriptor> direct) {
+    }
+
+    /**
+     * A broker the client sends to.
+     *
+     * @param endpoint the broker's endpoint
+     * @param skipped whether attempts on it kept timing out and it is skipped for a while
+     */
+    public record ClientBrokerDescriptor(String endpoint, boolean skipped) {
     }
 
     /**

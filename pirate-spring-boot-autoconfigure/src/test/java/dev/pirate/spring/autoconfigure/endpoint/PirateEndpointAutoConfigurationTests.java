@@ -14,10 +14,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.spring.PirateClient;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.BrokerDescriptor;
+import dev.pirate.spring.actuate.endpoint.PirateEndpoint.ClientBrokerDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.ClientDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.DirectDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.PirateDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.ServiceDescriptor;
+import dev.pirate.spring.actuate.endpoint.PirateEndpoint.WorkerBrokerDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint.WorkerDescriptor;
 import dev.pirate.spring.actuate.endpoint.PirateEndpoint;
 import dev.pirate.spring.autoconfigure.EchoServiceConfiguration;
@@ -94,7 +96,9 @@ class PirateEndpointAutoConfigurationTests {
                 assertThat(echo.connected()).isEqualTo(1);
                 assertThat(echo.lastHeartbeat()).isNotNull();
                 assertThat(echo.reconnects()).isZero();
+                assertThat(echo.brokers()).containsExactly(new WorkerBrokerDescriptor(InProcessContext.ENDPOINT, 1));
                 assertThat(pirate.client()).isEqualTo(new ClientDescriptor("open", InProcessContext.ENDPOINT, 2500L, 3,
+                        List.of(new ClientBrokerDescriptor(InProcessContext.ENDPOINT, false)), 0L,
                         List.of(new DirectDescriptor("billing", "tcp://127.0.0.1:1", 2500, 0))));
             });
     }
