@@ -3,11 +3,15 @@
 # client load (threads of Lazy Pirate calls, `pirate bench`), each process in its own JVM on
 # loopback. With two brokers the worker registers with both (--connect A,B) and the bench spreads
 # its requests over both (--connect A,B); --pipeline uses the pipelined client (one socket to
-# every broker) instead of threads. Prints one JSON line per setup, best of --runs.
+# every broker) instead of threads. Prints one JSON line per setup, best of --runs, with where the
+# machine went per request during the measured seconds: CPU microseconds of the brokers together and
+# of the worker, and context switches of the brokers' threads.
 #
 #   bench/brokers.sh [--connections 4] [--in-flight 32] [--seconds 8] [--runs 3] [--pipeline]
+#                    [--prefetch N]
 #
-# --connections is the worker's total: with two brokers it opens half of them to each.
+# --connections is the worker's total: with two brokers it opens half of them to each. --prefetch
+# gives every worker connection that much PX/1 credit (one connection per broker, handling inline).
 # On a machine with fewer cores than processes the figures measure the machine more than the
 # brokers; say so next to them.
 set -euo pipefail
@@ -19,6 +23,7 @@ connections=4
 inflight=32
 seconds=8
 runs=3
+prefetch=1
 client=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -27,7 +32,8 @@ while [[ $# -gt 0 ]]; do
         --seconds) seconds=$2; shift ;;
         --runs) runs=$2; shift ;;
         --pipeline) client=(--pipeline) ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --prefetch) prefetch=$2; shift ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -48,6 +54,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-brokers.XXXXXX")
 started=()
 # shellcheck source=lib/processes.sh
 source "$ROOT/bench/lib/processes.sh"
+# shellcheck source=lib/figures.sh
+source "$ROOT/bench/lib/figures.sh"
+# shellcheck source=lib/cpu.sh
+source "$ROOT/bench/lib/cpu.sh"
 
 trap 'stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
@@ -65,15 +75,20 @@ source "$ROOT/bench/lib/await-line.sh"
 # run BROKERS: starts that many brokers and one worker process registered with all of them, then
 # runs the bench over all of them and prints its JSON line.
 run() {
-    local brokers=$1 i endpoints=""
+    local brokers=$1 i endpoints="" broker_pids=() worker_pid
     # The previous run's lines must not be taken for this run's.
     rm -f "$work"/*.out "$work"/*.err
     for ((i = 1; i <= brokers; i++)); do
         start "broker$i" broker --bind 'tcp://127.0.0.1:*' --heartbeat 1s
+        broker_pids+=("${started[-1]}")
         endpoints+="${endpoints:+,}$(await_line "broker$i" "broker listening on ")"
     done
-    start worker worker --connect "$endpoints" --service echo --concurrency "$((connections / brokers))" \
-        --heartbeat 1s
+    local worker_options=(--concurrency "$((connections / brokers))")
+    if ((prefetch > 1)); then
+        worker_options=(--concurrency 1 --prefetch "$prefetch")
+    fi
+    start worker worker --connect "$endpoints" --service echo "${worker_options[@]}" --heartbeat 1s
+    worker_pid=${started[-1]}
     await_line worker "worker ready" > /dev/null
     # Measured once the worker is registered with every broker (MMI says 200 for echo on each).
     local endpoint
@@ -82,11 +97,30 @@ run() {
             sleep 0.2
         done
     done
+    # The bench prints "measuring" after its warm-up; the machine is read from then to its end.
     "$JAVA" -jar "$jar" bench --connect "$endpoints" --service echo "${client[@]}" --concurrency "$inflight" \
-        --duration "${seconds}s" --warmup 2000 > "$work/bench.out" 2> "$work/bench.err" \
-        || { cat "$work/bench.err" >&2; stop_all; return 1; }
+        --duration "${seconds}s" --warmup 2000 > "$work/bench.out" 2> "$work/bench.err" &
+    local bench_pid=$!
+    until grep -q '^measuring ' "$work/bench.err" 2>/dev/null || ! kill -0 "$bench_pid" 2>/dev/null; do
+        sleep 0.05
+    done
+    local broker_cpu worker_cpu broker_switches
+    broker_cpu=$(cpu_micros "${broker_pids[@]}")
+    worker_cpu=$(cpu_micros "$worker_pid")
+    broker_switches=$(switches "${broker_pids[@]}")
+    wait "$bench_pid" || { cat "$work/bench.err" >&2; stop_all; return 1; }
+    broker_cpu=$(($(cpu_micros "${broker_pids[@]}") - broker_cpu))
+    worker_cpu=$(($(cpu_micros "$worker_pid") - worker_cpu))
+    broker_switches=$(($(switches "${broker_pids[@]}") - broker_switches))
     stop_all
-    tail -n 1 "$work/bench.out"
+    local line requests
+    line=$(tail -n 1 "$work/bench.out")
+    requests=$(field "$line" requests)
+    awk -v line="$line" -v r="$requests" -v b="$broker_cpu" -v w="$worker_cpu" -v s="$broker_switches" 'BEGIN {
+        sub(/}$/, "", line)
+        printf "%s,\"broker_cpu_us_per_req\":%.1f,\"worker_cpu_us_per_req\":%.1f,\"broker_switches_per_req\":%.2f}\n",
+            line, b / r, w / r, s / r
+    }'
 }
 
 

@@ -82,10 +82,8 @@ start() {
 # shellcheck source=lib/await-line.sh
 source "$ROOT/bench/lib/await-line.sh"
 
-# ticks PID: user + system clock ticks the process has used.
-ticks() {
-    awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
+# shellcheck source=lib/cpu.sh
+source "$ROOT/bench/lib/cpu.sh"
 
 # thread_ticks PID: "tid ticks name" for every thread of the process, in one pass (forking per
 # thread would take longer than the measurement window). The name sits in parentheses and may hold

@@ -32,6 +32,11 @@ final class BenchRun {
      */
     int execute(String target, LoadDriver driver) {
         warmUp(driver, this.plan.warmup());
+        if (this.err != null) {
+            // Scripts that watch other processes while this one measures wait for this line.
+            this.err.println("measuring " + target);
+            this.err.flush();
+        }
         BenchReport report = measure(driver, this.plan.schedule(), this.err);
         this.out.println(target + ": " + this.plan.describe());
         this.out.println(report.summary());
