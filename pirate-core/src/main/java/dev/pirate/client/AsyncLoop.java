@@ -87,6 +87,9 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
     /** Exchanges taken from the queue and not yet complete, with their target; loop thread only. */
     private final Map<Exchange, String> inFlight = new IdentityHashMap<>();
 
+    /** Set when the broker's connection was lost; the loop gives up the attempts sent before. */
+    private volatile boolean connectionLost;
+
     /** Set by {@link #close()}; the loop re-reads it after every wake-up. */
     private volatile boolean closing;
 
@@ -168,6 +171,12 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
         wakeUp();
     }
 
+    /** Told by the engine that the broker's connection was lost. */
+    void connectionLost() {
+        this.connectionLost = true;
+        wakeUp();
+    }
+
     private void wakeUp() {
         if (this.wakeupPending.compareAndSet(false, true)) {
             try {
@@ -234,7 +243,31 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
             }
         }
         takeSubmitted();
+        if (this.connectionLost) {
+            this.connectionLost = false;
+            giveUpLostAttempts();
+        }
         expireDeadlines();
+    }
+
+    /**
+     * Ends every exchange whose attempt was sent before the broker's connection was lost. Rare (a
+     * broker died), so a pass over the requests in flight, copied first: ending one removes it.
+     */
+    private void giveUpLostAttempts() {
+        for (Exchange exchange : List.copyOf(this.inFlight.keySet())) {
+            if (!exchange.isAttemptLost()) {
+                continue;
+            }
+            try {
+                if (exchange.onConnectionLost()) {
+                    finished(exchange);
+                }
+            }
+            catch (RuntimeException ex) {
+                failOne(exchange, ex);
+            }
+        }
     }
 
     /** Reads every message waiting on the exchange's socket; a socket is drained until it would block. */

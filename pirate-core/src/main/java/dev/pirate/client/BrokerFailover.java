@@ -41,6 +41,8 @@ final class BrokerFailover implements Calls {
 
     private final String description;
 
+    private final BrokerWatch watch;
+
     BrokerFailover(List<ClientEngine> engines, BrokerSelector selector, PirateListener listener, CallOptions defaults,
             Executor callbackExecutor) {
         this.engines = List.copyOf(engines);
@@ -50,6 +52,12 @@ final class BrokerFailover implements Calls {
         this.defaults = defaults;
         this.callbackExecutor = callbackExecutor;
         this.description = String.join(",", this.endpoints);
+        this.watch = new BrokerWatch(this.engines, selector);
+    }
+
+    /** Starts watching the connection to every broker (see {@link BrokerWatch}). */
+    void startWatch(String threadName) {
+        this.watch.start(threadName);
     }
 
     /** The listener the engines get: their loops' failures only, none of their per-attempt outcomes. */
@@ -242,6 +250,8 @@ final class BrokerFailover implements Calls {
 
     @Override
     public void close() {
+        // First: its sockets live in the engines' contexts, which closing an engine terminates.
+        this.watch.close();
         for (ClientEngine engine : this.engines) {
             engine.close();
         }

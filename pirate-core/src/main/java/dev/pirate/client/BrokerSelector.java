@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Chooses the broker for each attempt of a client with several brokers, and keeps their record.
  * <p>
  * The policy: each attempt goes to the broker, of those not skipped, with the fewest attempts in
- * flight, ties broken round robin. A broker that has died keeps its attempts until they time out,
- * so from the moment it stops answering new attempts go to the others, long before a timeout
- * could say it is gone; a slow broker likewise gets less. A broker is skipped
+ * flight, ties broken round robin. A broker that has died keeps its attempts until they time out
+ * (or until {@link BrokerWatch} sees its connection close, which ends them at once), so from the
+ * moment it stops answering new attempts go to the others, long before a timeout could say it is
+ * gone; a slow broker likewise gets less. A broker is skipped
  * once {@code failureThreshold} attempts in a row timed out on it, for {@code quarantine}; when the
  * quarantine is over, exactly one attempt probes it (the first to find it due) and the others keep
  * skipping it for another quarantine meanwhile. Any answer from a broker (a reply, a refusal, a
@@ -162,6 +163,15 @@ final class BrokerSelector {
         if (this.failures.incrementAndGet(broker) >= this.failureThreshold) {
             this.skippedUntil.set(broker, System.nanoTime() + this.quarantineNanos);
         }
+    }
+
+    /**
+     * The client's connection to the broker closed (the broker's process died or closed it): skip
+     * the broker for a quarantine at once, without waiting for attempts to time out.
+     */
+    void lost(int broker) {
+        this.failures.set(broker, this.failureThreshold);
+        this.skippedUntil.set(broker, System.nanoTime() + this.quarantineNanos);
     }
 
     /** Whether the broker is being skipped now (its probe may be due). */

@@ -42,6 +42,12 @@ final class ClientEngine implements SocketPool, AutoCloseable {
      */
     private static final int SPARE_SOCKETS = 16;
 
+    /**
+     * Longest single wait of a synchronous call on a watched engine: how late, at most, it notices
+     * that the broker's connection was lost.
+     */
+    private static final int WATCHED_WAIT_SLICE_MILLIS = 100;
+
     private final String endpoint;
 
     private final Wire wire;
@@ -79,6 +85,12 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     private volatile Throwable contextFailure;
 
     private volatile AsyncLoop asyncLoop;
+
+    /** Set once a {@link BrokerWatch} tells this engine when its broker's connection is lost. */
+    private volatile boolean watched;
+
+    /** Counts the losses of the broker's connection; an attempt sent before the last one is lost. */
+    private volatile int connectionEpoch;
 
     ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, Executor callbackExecutor,
             long maxMessageSize, String threadName, int maxInFlight, ZContext sharedContext,
@@ -125,6 +137,39 @@ final class ClientEngine implements SocketPool, AutoCloseable {
 
     String endpoint() {
         return this.endpoint;
+    }
+
+    ZContext context() {
+        return this.context;
+    }
+
+    ClientSecurity security() {
+        return this.security;
+    }
+
+    /** From now on a {@link BrokerWatch} calls {@link #connectionLost()}; synchronous waits are sliced. */
+    void watched() {
+        this.watched = true;
+    }
+
+    int connectionEpoch() {
+        return this.connectionEpoch;
+    }
+
+    /**
+     * Told by the {@link BrokerWatch} that the connection to the broker closed: every attempt sent
+     * before now gives up at once, the asynchronous ones on the I/O thread, the synchronous ones
+     * within {@value #WATCHED_WAIT_SLICE_MILLIS} ms on their callers' threads.
+     */
+    void connectionLost() {
+        synchronized (this) {
+            // One writer at a time: the watch thread, but a volatile increment is not atomic.
+            this.connectionEpoch++;
+        }
+        AsyncLoop loop = this.asyncLoop;
+        if (loop != null) {
+            loop.connectionLost();
+        }
     }
 
     boolean isCurve() {
@@ -182,9 +227,14 @@ final class ClientEngine implements SocketPool, AutoCloseable {
                     done = pause(exchange, target, waitNanos);
                     continue;
                 }
-                socket.setReceiveTimeOut((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
+                long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+                socket.setReceiveTimeOut((int) (this.watched ? Math.min(waitMillis, WATCHED_WAIT_SLICE_MILLIS)
+                        : waitMillis));
                 if (frames.receive(socket)) {
                     done = exchange.onMessage(frames);
+                }
+                else if (exchange.isAttemptLost()) {
+                    done = exchange.onConnectionLost();
                 }
                 else if (System.nanoTime() - exchange.deadlineNanos() >= 0) {
                     done = exchange.onTimeout();

@@ -99,6 +99,9 @@ final class Exchange {
 
     private boolean probing;
 
+    /** The engine's {@link ClientEngine#connectionEpoch()} when the current socket was taken. */
+    private int connectionEpoch;
+
     /** Whether the current attempt carried the PX frame, so the broker may refuse it with a reason. */
     private boolean extended;
 
@@ -160,7 +163,7 @@ final class Exchange {
     }
 
     void begin() {
-        this.socket = this.sockets.borrow();
+        this.socket = borrow();
         if (this.engine.wire().ask(this.socket)) {
             this.negotiating = true;
             this.deadlineNanos = cutToDeadline(System.nanoTime()
@@ -172,7 +175,7 @@ final class Exchange {
     }
 
     private void sendRequest() {
-        this.socket = this.sockets.borrow();
+        this.socket = borrow();
         sendAttempt();
     }
 
@@ -183,12 +186,42 @@ final class Exchange {
     }
 
     private void sendProbe() {
-        this.socket = this.sockets.borrow();
+        this.socket = borrow();
         this.probing = true;
         MdpWire.INSTANCE.send(this.socket, Mdp.MMI_SERVICE, List.of(this.target.getBytes(StandardCharsets.US_ASCII)),
                 this.call);
         this.deadlineNanos = cutToDeadline(
                 System.nanoTime() + Math.max(this.options.timeout().toNanos(), MIN_PROBE_NANOS));
+    }
+
+    private ZMQ.Socket borrow() {
+        this.connectionEpoch = this.engine.connectionEpoch();
+        return this.sockets.borrow();
+    }
+
+    /**
+     * Tells whether the broker's connection was lost since the current socket was taken: what was
+     * sent on it will get no answer.
+     */
+    boolean isAttemptLost() {
+        return this.socket != null && !this.done && this.engine.connectionEpoch() != this.connectionEpoch;
+    }
+
+    /**
+     * Gives the current wait up at once because the broker's connection was lost, as if it had timed
+     * out with no attempt left: only a client over several brokers watches its connections, and its
+     * exchanges make one attempt each, so the call moves on to another broker now instead of after a
+     * timeout and a probe that cannot be answered.
+     * @return {@code true}: the exchange is complete
+     */
+    boolean onConnectionLost() {
+        if (this.socket != null) {
+            this.sockets.discard(this.socket);
+            this.socket = null;
+        }
+        this.negotiating = false;
+        giveUp();
+        return true;
     }
 
     /** A wait never outlasts a deadline the caller set. */

@@ -72,6 +72,7 @@ public final class MajordomoClient implements AutoCloseable {
             this.failover = new BrokerFailover(engines,
                     new BrokerSelector(engines.size(), builder.failureThreshold, builder.quarantine.toNanos()),
                     listener, builder.defaults, builder.callbackExecutor());
+            this.failover.startWatch(builder.threadName + "-watch");
             this.engine = this.failover;
         }
     }

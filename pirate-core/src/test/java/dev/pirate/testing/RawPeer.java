@@ -37,6 +37,13 @@ public final class RawPeer implements AutoCloseable {
         return peer;
     }
 
+    /** Binds to the given endpoint, e.g. to stand in again for a peer that was closed. */
+    public static RawPeer bind(SocketType type, String endpoint) {
+        RawPeer peer = new RawPeer(type);
+        peer.socket.bind(endpoint);
+        return peer;
+    }
+
     public String endpoint() {
         return this.socket.getLastEndpoint();
     }
