@@ -7,9 +7,10 @@
 #   bench/faults.sh --quick              counts scaled down about 10x (about 5 minutes)
 #   bench/faults.sh --scenario poison    one scenario (repeatable)
 #
-# Options: --quick, --scenario NAME (worker-kill, worker-freeze, broker-restart, poison,
-#          reply-over-limit, unknown-services, queue-flood, read-later, worker-churn, malformed),
-#          --broker-jvm-opts "..." (options for every broker JVM), --no-write (print only).
+# Options: --quick, --scenario NAME (worker-kill, credit-worker-kill, worker-freeze, broker-restart,
+#          second-broker-kill, poison, reply-over-limit, unknown-services, queue-flood, read-later,
+#          worker-churn, malformed), --broker-jvm-opts "..." (options for every broker JVM),
+#          --no-write (print only).
 # Environment: JAVA (default java).
 #
 # The driver is dev.pirate.benchmarks.faults.FaultSuite in the benchmarks jar; brokers run from the
@@ -32,7 +33,7 @@ while [[ $# -gt 0 ]]; do
         --scenario) suite_args+=(--scenario "$2"); shift ;;
         --broker-jvm-opts) broker_opts=$2; shift ;;
         --no-write) write=false ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
     shift

@@ -21,7 +21,7 @@ import java.util.Map;
 public final class FaultSuite {
 
     private static final List<Scenario> SCENARIOS = List.of(new WorkerKill(), new CreditWorkerKill(), new WorkerFreeze(),
-            new BrokerRestart(),
+            new BrokerRestart(), new SecondBrokerKill(),
             new Poison(), new ReplyOverLimit(), new UnknownServices(), new QueueFlood(), new ReadLater(),
             new WorkerChurn(), new Malformed());
 

@@ -17,8 +17,10 @@ import dev.pirate.worker.RequestHandler;
  * the request id of every handler execution to a file, before replying, so the suite can count
  * executions even of a worker it killed.
  * <pre>
- * FaultWorker ENDPOINT SERVICE EXECUTIONS_FILE HEARTBEAT_MS CONCURRENCY echo | slow MILLIS | poison | grow N
+ * FaultWorker ENDPOINT[,ENDPOINT...] SERVICE EXECUTIONS_FILE HEARTBEAT_MS CONCURRENCY echo | slow MILLIS | poison | grow N
  * </pre>
+ * With several comma-separated endpoints it registers with every broker, as many connections to each as
+ * one broker would get.
  * {@code poison} halts the JVM (exit 1, no reply) when a body starts with {@code POISON}, and echoes
  * otherwise; {@code grow N} replies with the body plus N bytes. It prints {@code registered} once every
  * connection is registered, then {@code reconnects N} whenever that count changes, and leaves when its
@@ -45,7 +47,7 @@ public final class FaultWorker {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 6) {
-            System.err.println("usage: FaultWorker ENDPOINT SERVICE EXECUTIONS_FILE HEARTBEAT_MS CONCURRENCY "
+            System.err.println("usage: FaultWorker ENDPOINT[,ENDPOINT...] SERVICE EXECUTIONS_FILE HEARTBEAT_MS CONCURRENCY "
                     + "echo | slow MILLIS | poison | grow N");
             System.exit(64);
         }
@@ -53,7 +55,9 @@ public final class FaultWorker {
         RequestHandler handler = recorder.handler(args[5], (args.length > 6) ? Long.parseLong(args[6]) : 0);
         Duration heartbeat = Duration.ofMillis(Long.parseLong(args[3]));
         int concurrency = Integer.parseInt(args[4]);
-        MajordomoWorker worker = MajordomoWorker.builder(args[0], args[1], handler)
+        List<String> endpoints = List.of(args[0].split(","));
+        MajordomoWorker worker = MajordomoWorker.builder(endpoints.get(0), args[1], handler)
+            .endpoints(endpoints)
             .heartbeatInterval(heartbeat)
             .concurrency(concurrency)
             .prefetch(Integer.getInteger(PREFETCH_PROPERTY, 1))
@@ -113,8 +117,10 @@ public final class FaultWorker {
     private static void report(MajordomoWorker worker) {
         boolean registered = false;
         long reconnects = 0;
+        // connections() counts those to one broker; each endpoint gets as many.
+        int all = worker.connections() * worker.endpoints().size();
         while (true) {
-            if (!registered && worker.registeredCount() == worker.connections()) {
+            if (!registered && worker.registeredCount() == all) {
                 registered = true;
                 System.out.println("registered");
             }

@@ -20,8 +20,12 @@ import dev.pirate.client.MajordomoClient;
  * A scenario starts what it needs through it, marks when its traffic starts and its fault ends, and
  * the fixture turns that into a {@link Row} and stops it all.
  * <p>
- * Every broker gets an {@code echo} worker besides the scenario's own, so that whether the broker
+ * The broker gets an {@code echo} worker besides the scenario's own, so that whether the broker
  * still serves can be asked the same way in every scenario.
+ * <p>
+ * A scenario may start more brokers like the first (without an echo worker); they are stopped with
+ * the rest, but the row's broker columns (RSS, log lines, recovery probe, broker after) always
+ * describe the first one.
  */
 final class Fixture implements AutoCloseable {
 
@@ -50,6 +54,13 @@ final class Fixture implements AutoCloseable {
     private final List<String> notes = new CopyOnWriteArrayList<>();
 
     private BrokerProcess broker;
+
+    /** Brokers started after the first, in order. */
+    private final List<BrokerProcess> otherBrokers = new ArrayList<>();
+
+    private List<String> brokerJvm = List.of();
+
+    private List<String> brokerArgs = List.of();
 
     private Duration heartbeat = DEFAULT_HEARTBEAT;
 
@@ -96,9 +107,25 @@ final class Fixture implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--heartbeat", heartbeat.toMillis() + "ms"));
         args.addAll(List.of(brokerOptions));
         this.heartbeat = heartbeat;
+        this.brokerJvm = List.copyOf(jvm);
+        this.brokerArgs = List.copyOf(args);
         this.broker = BrokerProcess.start(this.options.cliJar(), jvm, args, this.dir.resolve("broker.log"));
         startWorker("echo-probe", ECHO, 1, "echo");
         return this.broker;
+    }
+
+    /**
+     * Starts one more broker with the first one's heartbeat and options, on its own port and log. It
+     * gets no echo worker: the row's broker columns stay the first broker's.
+     */
+    BrokerProcess startAnotherBroker() throws IOException, InterruptedException {
+        if (this.broker == null) {
+            throw new IllegalStateException("startBroker first");
+        }
+        BrokerProcess another = BrokerProcess.start(this.options.cliJar(), this.brokerJvm, this.brokerArgs,
+                this.dir.resolve("broker-" + (this.otherBrokers.size() + 2) + ".log"));
+        this.otherBrokers.add(another);
+        return another;
     }
 
     /**
@@ -113,8 +140,22 @@ final class Fixture implements AutoCloseable {
     /** Starts a worker with PX/1 worker credit: one connection taking {@code prefetch} requests at once. */
     WorkerProcess startCreditWorker(String workerName, String service, int concurrency, int prefetch,
             String... behaviour) throws IOException, InterruptedException {
-        WorkerProcess worker = WorkerProcess.start(workerName, this.broker.endpoint(), service, this.heartbeat,
-                concurrency, prefetch, List.of(behaviour), this.dir);
+        return launchWorker(workerName, List.of(this.broker), service, concurrency, prefetch, behaviour);
+    }
+
+    /**
+     * Starts a worker registered with every one of several brokers, {@code concurrency} connections to
+     * each, and waits until all of them are registered.
+     */
+    WorkerProcess startWorker(String workerName, List<BrokerProcess> brokers, String service, int concurrency,
+            String... behaviour) throws IOException, InterruptedException {
+        return launchWorker(workerName, brokers, service, concurrency, 1, behaviour);
+    }
+
+    private WorkerProcess launchWorker(String workerName, List<BrokerProcess> brokers, String service,
+            int concurrency, int prefetch, String... behaviour) throws IOException, InterruptedException {
+        WorkerProcess worker = WorkerProcess.start(workerName, String.join(",", endpoints(brokers)), service,
+                this.heartbeat, concurrency, prefetch, List.of(behaviour), this.dir);
         // Counted even if it dies before it registers: its executions file may still hold a request.
         this.workers.add(worker);
         worker.awaitRegistered();
@@ -128,12 +169,25 @@ final class Fixture implements AutoCloseable {
 
     /** A {@code MajordomoClient} for the broker, closed with the fixture. */
     MajordomoClient client(Duration timeout, int retries) {
-        MajordomoClient client = MajordomoClient.builder(this.broker.endpoint())
+        return client(List.of(this.broker), timeout, retries);
+    }
+
+    /**
+     * A {@code MajordomoClient} over several brokers, with the client's default broker failure policy,
+     * closed with the fixture.
+     */
+    MajordomoClient client(List<BrokerProcess> brokers, Duration timeout, int retries) {
+        // One endpoint in the list builds the same client as builder(endpoint).
+        MajordomoClient client = MajordomoClient.builder(endpoints(brokers))
             .timeout(timeout)
             .retries(retries)
             .build();
         this.clients.add(client);
         return client;
+    }
+
+    private static List<String> endpoints(List<BrokerProcess> brokers) {
+        return brokers.stream().map(BrokerProcess::endpoint).toList();
     }
 
     /** A raw Pirate client whose replies count under a group, with ZeroMQ's default HWM; the caller closes it. */
@@ -228,7 +282,7 @@ final class Fixture implements AutoCloseable {
         return new Row(this.name, tally, total, this.rssBefore, rssAfter, this.recovery, state, logLines, rowNotes);
     }
 
-    /** Stops every client, worker and the broker of the scenario. */
+    /** Stops every client, worker and broker of the scenario. */
     @Override
     public void close() {
         for (MajordomoClient client : this.clients) {
@@ -244,6 +298,9 @@ final class Fixture implements AutoCloseable {
         }
         if (this.broker != null) {
             this.broker.stop();
+        }
+        for (BrokerProcess other : this.otherBrokers) {
+            other.stop();
         }
         this.context.close();
     }

@@ -42,6 +42,7 @@ final class WorkerProcess {
 
     /**
      * Starts a worker; {@link #awaitRegistered()} tells when it serves.
+     * @param endpoint a broker endpoint, or several comma-separated: the worker registers with each
      * @param behaviour the behaviour and its argument, e.g. {@code slow 500}
      * @param dir where its executions file and output go, named after {@code name}
      */
@@ -65,7 +66,7 @@ final class WorkerProcess {
     }
 
     /**
-     * Waits until all its connections are registered.
+     * Waits until all its connections, to every broker, are registered.
      * @throws IllegalStateException if it ends first (a poison request may kill it at once) or takes too long
      */
     void awaitRegistered() throws IOException, InterruptedException {
