@@ -8,10 +8,12 @@
 # of the worker, and context switches of the brokers' threads.
 #
 #   bench/brokers.sh [--connections 4] [--in-flight 32] [--seconds 8] [--runs 3] [--pipeline]
-#                    [--prefetch N]
+#                    [--prefetch N] [--warmup REQUESTS]
 #
 # --connections is the worker's total: with two brokers it opens half of them to each. --prefetch
 # gives every worker connection that much PX/1 credit (one connection per broker, handling inline).
+# --warmup (default 2000) requests are sent before measuring; make it a few seconds' worth so that
+# every JVM (each broker's too) has compiled its hot code before the measured phase.
 # On a machine with fewer cores than processes the figures measure the machine more than the
 # brokers; say so next to them.
 set -euo pipefail
@@ -23,6 +25,7 @@ connections=4
 inflight=32
 seconds=8
 runs=3
+warmup=2000
 prefetch=1
 client=()
 while [[ $# -gt 0 ]]; do
@@ -33,7 +36,8 @@ while [[ $# -gt 0 ]]; do
         --runs) runs=$2; shift ;;
         --pipeline) client=(--pipeline) ;;
         --prefetch) prefetch=$2; shift ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --warmup) warmup=$2; shift ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -99,7 +103,7 @@ run() {
     done
     # The bench prints "measuring" after its warm-up; the machine is read from then to its end.
     "$JAVA" -jar "$jar" bench --connect "$endpoints" --service echo "${client[@]}" --concurrency "$inflight" \
-        --duration "${seconds}s" --warmup 2000 > "$work/bench.out" 2> "$work/bench.err" &
+        --duration "${seconds}s" --warmup "$warmup" > "$work/bench.out" 2> "$work/bench.err" &
     local bench_pid=$!
     until grep -q '^measuring ' "$work/bench.err" 2>/dev/null || ! kill -0 "$bench_pid" 2>/dev/null; do
         sleep 0.05
