@@ -11,6 +11,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 import dev.pirate.support.LoopThread;
+import dev.pirate.support.RateLimitedLog;
 import dev.pirate.support.Sockets;
 
 /**
@@ -37,6 +38,20 @@ final class BrokerWatch implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(BrokerWatch.class);
 
     private static final AtomicLong instances = new AtomicLong();
+
+    private enum Notice {
+        LOST, BACK
+    }
+
+    /**
+     * A broker that refuses the connection after its greeting (a CURVE key it does not allow) makes
+     * it close at every reconnect: a line per ten seconds, not one per reconnect.
+     */
+    private static final RateLimitedLog<Notice> notices = new RateLimitedLog<>(logger, RateLimitedLog.Level.INFO,
+            Notice.class, TimeUnit.SECONDS.toNanos(10));
+
+    /** Longest pause between two reconnects of a watch socket to a broker that is down. */
+    private static final int MAX_RECONNECT_MILLIS = 2000;
 
     /** How long the thread waits for an event before it looks whether it should stop. */
     private static final int POLL_MILLIS = 100;
@@ -84,6 +99,7 @@ final class BrokerWatch implements AutoCloseable {
             for (int i = 0; i < this.engines.size(); i++) {
                 ClientEngine engine = this.engines.get(i);
                 ZMQ.Socket socket = Sockets.create(engine.context(), SocketType.DEALER);
+                socket.setReconnectIVLMax(MAX_RECONNECT_MILLIS);
                 watched.add(socket);
                 if (engine.security() != null) {
                     engine.security().applyTo(socket);
@@ -146,14 +162,15 @@ final class BrokerWatch implements AutoCloseable {
         ClientEngine engine = this.engines.get(broker);
         if (event == ZMQ.EVENT_DISCONNECTED && this.established[broker]) {
             this.established[broker] = false;
-            logger.info("Connection to broker {} lost; its calls move to the other brokers", engine.endpoint());
+            notices.log(Notice.LOST, "Connection to broker {} lost; its calls move to the other brokers",
+                    engine.endpoint());
             this.selector.lost(broker);
             engine.connectionLost();
         }
         else if (event == ZMQ.EVENT_HANDSHAKE_PROTOCOL) {
             this.established[broker] = true;
             if (this.selector.isSkipped(broker)) {
-                logger.info("Connected to broker {} again", engine.endpoint());
+                notices.log(Notice.BACK, "Connected to broker {} again", engine.endpoint());
                 this.selector.answered(broker);
             }
         }
