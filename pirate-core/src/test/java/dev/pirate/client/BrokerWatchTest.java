@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.zeromq.SocketType;
 
-import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.PirateExtension;
 import dev.pirate.testing.RawPeer;
+import dev.pirate.testing.RawPxBroker;
 import dev.pirate.testing.Resources;
 
 /**
@@ -34,8 +34,6 @@ import dev.pirate.testing.Resources;
  */
 @Timeout(120)
 class BrokerWatchTest {
-
-    private static final byte[] EMPTY = new byte[0];
 
     private static final Duration NEVER = Duration.ofMinutes(10);
 
@@ -84,16 +82,12 @@ class BrokerWatchTest {
                 if (peer == holder) {
                     continue;
                 }
-                List<byte[]> message = peer.receive(20);
+                List<byte[]> message = RawPxBroker.nextRequest(peer, 20);
                 if (message == null) {
                     continue;
                 }
-                String service = text(message.get(3));
-                if (service.equals("mmi.pirate")) {
-                    peer.send(message.get(0), EMPTY, Mdp.CLIENT_HEADER, bytes("mmi.pirate"), bytes("200"),
-                            bytes("PX1"));
-                }
-                else if (service.equals("echo") && holder == null) {
+                String service = RawPxBroker.service(message);
+                if (service.equals("echo") && holder == null) {
                     holder = peer;
                     lost = peer.endpoint();
                     heldId = PirateExtension.requestId(message.get(4));
@@ -102,7 +96,7 @@ class BrokerWatchTest {
                 }
                 else if (service.equals("echo")) {
                     movedId = PirateExtension.requestId(message.get(4));
-                    peer.send(message.get(0), EMPTY, Mdp.CLIENT_HEADER, bytes("echo"), bytes("from the other"));
+                    RawPxBroker.reply(peer, message, "from the other");
                 }
             }
         }

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.zeromq.SocketType;
 
 import dev.pirate.broker.MajordomoBroker;
-import dev.pirate.protocol.Mdp;
 import dev.pirate.protocol.PirateExtension;
 import dev.pirate.testing.PythonPeer;
 import dev.pirate.testing.RawPeer;
+import dev.pirate.testing.RawPxBroker;
 import dev.pirate.testing.RecordingListener;
 import dev.pirate.testing.Resources;
 import dev.pirate.worker.MajordomoWorker;
@@ -35,8 +35,6 @@ import dev.pirate.worker.MajordomoWorker;
 class MultiBrokerClientTest {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(250);
-
-    private static final byte[] EMPTY = new byte[0];
 
     @RegisterExtension
     final Resources resources = new Resources();
@@ -116,23 +114,19 @@ class MultiBrokerClientTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!reply.isDone() && System.nanoTime() < deadline) {
             for (RawPeer peer : peers) {
-                List<byte[]> message = peer.receive(20);
+                List<byte[]> message = RawPxBroker.nextRequest(peer, 20);
                 if (message == null) {
                     continue;
                 }
-                String service = text(message.get(3));
-                if (service.equals("mmi.pirate")) {
-                    peer.send(message.get(0), EMPTY, Mdp.CLIENT_HEADER, bytes("mmi.pirate"), bytes("200"),
-                            bytes("PX1"));
-                }
-                else if (service.equals("echo") && silent == null) {
+                String service = RawPxBroker.service(message);
+                if (service.equals("echo") && silent == null) {
                     silent = peer;
                     silentId = PirateExtension.requestId(message.get(4));
                 }
                 else if (service.equals("echo") && peer != silent) {
                     assertThat(PirateExtension.requestId(message.get(4))).as("the same call on another broker")
                         .isEqualTo(silentId);
-                    peer.send(message.get(0), EMPTY, Mdp.CLIENT_HEADER, bytes("echo"), bytes("from the other"));
+                    RawPxBroker.reply(peer, message, "from the other");
                 }
                 // The silent broker leaves the MMI probe that follows the timeout unanswered too.
             }
