@@ -98,6 +98,9 @@ class CurveInteropTest {
             .security(ClientSecurity.of(broker.publicKey(), ours))
             .build());
         worker.start();
+        // Registered before their client starts: a CURVE handshake that JeroMQ stalls is made again
+        // only after CurveKeys' 10 s handshake limit, longer than their client's 5 retries of 2 s.
+        await().atMost(Duration.ofSeconds(40)).until(() -> worker.registeredCount() == worker.connections());
         PythonPeer theirs = track(PythonPeer.start("mdp_client.py", "--connect", endpoint, "--service", "upper",
                 "--timeout-ms", "2000", "--retries", "5", "--server-key=" + broker.publicKey(), "--certificate",
                 secretFile("their-client"), "shout"));
