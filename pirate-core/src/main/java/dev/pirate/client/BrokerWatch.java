@@ -1,6 +1,7 @@
 package dev.pirate.client;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,6 +113,7 @@ final class BrokerWatch implements AutoCloseable {
                 poller.register(monitor, ZMQ.Poller.POLLIN);
             }
             long[] connectDue = new long[watched.size()];
+            Arrays.fill(connectDue, System.nanoTime());
             boolean[] connected = new boolean[watched.size()];
             this.loop.serving();
             while (this.loop.isRunning()) {

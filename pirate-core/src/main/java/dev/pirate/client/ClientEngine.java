@@ -90,7 +90,7 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     private volatile boolean watched;
 
     /** Counts the losses of the broker's connection; an attempt sent before the last one is lost. */
-    private volatile int connectionEpoch;
+    private final AtomicInteger connectionEpoch = new AtomicInteger();
 
     ClientEngine(String endpoint, Wire wire, PirateListener listener, CallOptions defaults, Executor callbackExecutor,
             long maxMessageSize, String threadName, int maxInFlight, ZContext sharedContext,
@@ -153,7 +153,7 @@ final class ClientEngine implements SocketPool, AutoCloseable {
     }
 
     int connectionEpoch() {
-        return this.connectionEpoch;
+        return this.connectionEpoch.get();
     }
 
     /**
@@ -162,10 +162,7 @@ final class ClientEngine implements SocketPool, AutoCloseable {
      * within {@value #WATCHED_WAIT_SLICE_MILLIS} ms on their callers' threads.
      */
     void connectionLost() {
-        synchronized (this) {
-            // One writer at a time: the watch thread, but a volatile increment is not atomic.
-            this.connectionEpoch++;
-        }
+        this.connectionEpoch.incrementAndGet();
         AsyncLoop loop = this.asyncLoop;
         if (loop != null) {
             loop.connectionLost();
