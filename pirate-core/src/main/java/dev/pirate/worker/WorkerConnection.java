@@ -105,6 +105,15 @@ final class WorkerConnection implements Runnable {
      */
     private final long heartbeatGraceNanos;
 
+    /**
+     * How long the PX/1 question waits for its answer before the conversation goes on in plain
+     * MDP/0.1: one heartbeat interval, but never less than two handshake limits. A fresh connection
+     * that JeroMQ stalls is made again after one handshake limit, and the question goes over the new
+     * one; with a short heartbeat the worker would otherwise settle for plain MDP/0.1 (no credit, no
+     * request ids or deadlines) for the whole conversation because of one slow connection.
+     */
+    private final long negotiationWaitNanos;
+
     private final Backoff backoff;
 
     /** Whether requests go to a {@link HandlerPool} (worker credit) instead of running on this thread. */
@@ -166,6 +175,8 @@ final class WorkerConnection implements Runnable {
         this.onDeath = onDeath;
         this.heartbeatNanos = settings.heartbeatInterval().toNanos();
         this.heartbeatGraceNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS), this.heartbeatNanos / 2);
+        this.negotiationWaitNanos = Math.max(this.heartbeatNanos,
+                TimeUnit.MILLISECONDS.toNanos(2L * Sockets.HANDSHAKE_MILLIS));
         this.backoff = new Backoff(settings.reconnectDelay(), settings.maxReconnectDelay());
         // One handler thread gains nothing from a pool: the connection thread runs the requests in turn.
         this.pooled = settings.prefetch() > 1 && settings.concurrency() > 1;
@@ -282,8 +293,8 @@ final class WorkerConnection implements Runnable {
                 }
             }
             if (!this.connected) {
-                // RFC section 5: no answer within one heartbeat interval is a broker without PX/1.
-                if (now - this.lastSentNanos >= this.heartbeatNanos) {
+                // PX/1 section 5: no answer within the wait is a broker without PX/1.
+                if (now - this.lastSentNanos >= this.negotiationWaitNanos) {
                     sendReady();
                 }
                 continue;
