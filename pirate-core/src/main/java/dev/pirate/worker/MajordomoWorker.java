@@ -38,7 +38,7 @@ import dev.pirate.support.Sockets;
  * {@link Builder#pirateExtension(boolean) turned off}: a PX/1 broker gives every request the
  * caller's id and deadline, which a {@link ContextualRequestHandler} sees in its {@link RequestContext},
  * and a request whose caller has stopped waiting is skipped without calling the handler. A broker
- * that answers anything else, or nothing within one heartbeat interval, gets plain MDP/0.1.
+ * that answers anything else, or nothing within one heartbeat interval (2 s at least), gets plain MDP/0.1.
  * <p>
  * Each connection sends READY, heartbeats while idle (and, through a helper thread, while its
  * handler runs), counts down liveness while the broker is silent, and on silence or DISCONNECT
@@ -593,7 +593,7 @@ public final class MajordomoWorker implements AutoCloseable {
         /**
          * Sets whether each connection asks its broker, before READY, whether it speaks PX/1 (default
          * {@code true}). A broker without PX/1 answers {@code 501} or not at all, and then gets plain
-         * MDP/0.1 after at most one heartbeat interval. Turn it off where registration must be the
+         * MDP/0.1 after one heartbeat interval, 2 s at least. Turn it off where registration must be the
          * byte-exact MDP/0.1 READY and nothing else, e.g. a broker that drops unknown clients' messages.
          * @param enabled {@code false} to send plain READY at once
          * @return this builder

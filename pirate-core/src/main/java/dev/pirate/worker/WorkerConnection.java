@@ -23,7 +23,8 @@ import dev.pirate.support.Sockets;
  * One worker conversation slot (MDP/0.1, or a Pirate queue's protocol): one thread and, while connected, one DEALER socket.
  * <p>
  * On MDP/0.1, each conversation first asks the broker whether it speaks PX/1 ({@code docs/rfc/px-1.md},
- * section 5) and sends READY when the answer comes, or after one heartbeat interval without one. A
+ * section 5) and sends READY when the answer comes, or after one heartbeat interval (2 s at least)
+ * without one. A
  * PX/1 broker then puts a PX frame in every REQUEST: the caller's request id and deadline, which
  * the handler gets in its {@link RequestContext}; a request whose deadline has passed is skipped.
  * <p>
