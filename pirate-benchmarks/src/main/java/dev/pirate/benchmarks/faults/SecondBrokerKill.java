@@ -9,9 +9,10 @@ import dev.pirate.client.MajordomoClient;
 /**
  * {@link BrokerRestart} with two brokers and no restart: both workers register with both brokers,
  * the callers' client spreads its requests over both, and the second broker is killed with SIGKILL
- * under load and stays dead. Attempts the dead broker held time out and go to the survivor; the
- * client's broker failure policy (its default: 2 timed-out attempts in a row, 5 s quarantine) then
- * skips the dead broker.
+ * under load and stays dead. The client's broker watch sees its connection to the dead broker
+ * close, skips it and moves the attempts it held to the survivor; without the watch, those attempts
+ * would time out and the broker failure policy (its default: 2 timed-out attempts in a row, 5 s
+ * quarantine) would skip it.
  * <p>
  * The row's broker columns (RSS before and after, log lines, recovery, broker after) are the
  * surviving first broker's, never the dead one's; the note gives the dead one's RSS and log lines.
@@ -44,8 +45,7 @@ final class SecondBrokerKill implements Scenario {
         f.faultEnded();
         int sentAtKill = load.sent();
         f.timeRecovery(SERVICE, Duration.ofSeconds(1), Duration.ofSeconds(60));
-        // Two timed-out attempts take one 2500 ms timeout when both were in flight at the kill; a quick
-        // run may send too few requests to the dead broker for the policy to skip it at all.
+        // Observed after the recovery probe, so an upper bound of when the client began to skip it.
         String skipped = awaitSkipped(client, victim.endpoint(), killed, Duration.ofSeconds(20));
         load.awaitDone(Duration.ofSeconds(180));
         f.note(String.format(Locale.ROOT, "two brokers, each worker registered with both (2 connections each), one "
