@@ -9,13 +9,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.zeromq.ZContext;
+
 import dev.pirate.event.ClientOutcome;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
+import dev.pirate.support.Sockets;
 
 /**
  * A client over several brokers: one {@link ClientEngine} per broker endpoint (each with its own
- * sockets, I/O thread and PX/1 negotiation, which holds per broker) and a {@link BrokerSelector}
+ * sockets, async loop and PX/1 negotiation, which holds per broker; all in one ZeroMQ context, so one
+ * ZeroMQ I/O thread), a {@link BrokerWatch} on their connections and a {@link BrokerSelector}
  * that spreads the attempts of every call over them and skips those that keep failing. Each call
  * is a {@link FailoverCall}; its attempts are single attempts on one engine.
  * <p>
@@ -43,8 +47,11 @@ final class BrokerFailover implements Calls {
 
     private final BrokerWatch watch;
 
+    /** The context the engines share, if this client made it; closed after them. */
+    private final ZContext ownedContext;
+
     BrokerFailover(List<ClientEngine> engines, BrokerSelector selector, PirateListener listener, CallOptions defaults,
-            Executor callbackExecutor) {
+            Executor callbackExecutor, ZContext ownedContext) {
         this.engines = List.copyOf(engines);
         this.endpoints = this.engines.stream().map(ClientEngine::endpoint).toList();
         this.selector = selector;
@@ -53,6 +60,7 @@ final class BrokerFailover implements Calls {
         this.callbackExecutor = callbackExecutor;
         this.description = String.join(",", this.endpoints);
         this.watch = new BrokerWatch(this.engines, selector);
+        this.ownedContext = ownedContext;
     }
 
     /** Starts watching the connection to every broker (see {@link BrokerWatch}). */
@@ -254,6 +262,9 @@ final class BrokerFailover implements Calls {
         this.watch.close();
         for (ClientEngine engine : this.engines) {
             engine.close();
+        }
+        if (this.ownedContext != null) {
+            Sockets.close(this.ownedContext);
         }
     }
 }

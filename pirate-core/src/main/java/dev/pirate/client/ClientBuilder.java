@@ -192,13 +192,18 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
     ClientEngine engine(Wire wire) {
         // Guarded: the listener runs on the I/O thread, where an exception would end the loop.
-        return engine(wire, this.endpoint, this.threadName, CompositeListener.guard(this.listener));
+        return engine(wire, this.endpoint, this.threadName, CompositeListener.guard(this.listener),
+                this.sharedContext);
     }
 
-    /** An engine for one of several brokers; the listener is already guarded. */
-    ClientEngine engine(Wire wire, String endpoint, String threadName, PirateListener guardedListener) {
+    /**
+     * An engine for one of several brokers; the listener is already guarded.
+     * @param context the context the engines of the client share: the caller's, or one the client owns
+     */
+    ClientEngine engine(Wire wire, String endpoint, String threadName, PirateListener guardedListener,
+            ZContext context) {
         return new ClientEngine(endpoint, wire, guardedListener, this.defaults, callbackExecutor(),
-                this.maxMessageSize, threadName, this.maxInFlight, this.sharedContext, this.security);
+                this.maxMessageSize, threadName, this.maxInFlight, context, this.security);
     }
 
     Executor callbackExecutor() {

@@ -122,8 +122,11 @@ final class ClientEngine implements SocketPool, AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE - 16, cap);
     }
 
-    /** Told by a dying ZeroMQ I/O thread of the context. */
-    private void contextDied(Throwable cause) {
+    /**
+     * Told by a dying ZeroMQ I/O thread of the context: by the engine's own watcher, or by the owner
+     * of a shared context, which watches its I/O threads.
+     */
+    void contextDied(Throwable cause) {
         this.contextFailure = cause;
         AsyncLoop loop = this.asyncLoop;
         if (loop != null) {

@@ -2,15 +2,18 @@ package dev.pirate.client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.zeromq.ZContext;
 
 import dev.pirate.event.CompositeListener;
 import dev.pirate.event.PirateListener;
 import dev.pirate.protocol.Mdp;
 import dev.pirate.support.Checks;
 import dev.pirate.support.Endpoints;
+import dev.pirate.support.Sockets;
 
 /**
  * A Lazy Pirate MDP/0.1 client: requests to named services through a Majordomo broker, with a
@@ -57,24 +60,44 @@ public final class MajordomoClient implements AutoCloseable {
         else {
             PirateListener listener = CompositeListener.guard(builder.listener);
             PirateListener attempts = BrokerFailover.attemptListener(listener);
-            List<ClientEngine> engines = new ArrayList<>();
+            List<ClientEngine> engines = new CopyOnWriteArrayList<>();
+            // One context, so one ZeroMQ I/O thread, for the connections to every broker, unless the
+            // caller shares one of its own: a thread per broker would buy nothing but threads.
+            ZContext owned = (builder.sharedContext == null) ? sharedByEngines(builder, engines) : null;
+            ZContext context = (owned != null) ? owned : builder.sharedContext;
             try {
                 for (int i = 0; i < builder.endpoints.size(); i++) {
                     // One wire per broker: PX/1 is negotiated with each broker on its own.
                     engines.add(builder.engine(builder.wire(), builder.endpoints.get(i),
-                            builder.threadName + "-" + (i + 1), attempts));
+                            builder.threadName + "-" + (i + 1), attempts, context));
                 }
             }
             catch (RuntimeException ex) {
                 engines.forEach(ClientEngine::close);
+                if (owned != null) {
+                    Sockets.close(owned);
+                }
                 throw ex;
             }
             this.failover = new BrokerFailover(engines,
                     new BrokerSelector(engines.size(), builder.failureThreshold, builder.quarantine.toNanos()),
-                    listener, builder.defaults, builder.callbackExecutor());
+                    listener, builder.defaults, builder.callbackExecutor(), owned);
             this.failover.startWatch(builder.threadName + "-watch");
             this.engine = this.failover;
         }
+    }
+
+    /**
+     * Makes the context the engines of a client over several brokers share: its socket cap is every
+     * engine's, plus the broker watch's two sockets per broker, and a dying I/O thread is told to
+     * every engine, which fails its requests as it would with a context of its own.
+     */
+    private static ZContext sharedByEngines(Builder builder, List<ClientEngine> engines) {
+        ZContext context = new ZContext(1);
+        long cap = (long) builder.endpoints.size() * (ClientEngine.socketCap(builder.maxInFlight) + 2);
+        context.getContext().setMaxSockets((int) Math.min(Integer.MAX_VALUE - 16, cap));
+        Sockets.watchIoThreads(context, (cause) -> engines.forEach((engine) -> engine.contextDied(cause)));
+        return context;
     }
 
     private static Calls single(ClientEngine engine) {

@@ -8,7 +8,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -261,6 +263,32 @@ class MultiBrokerClientTest {
             }
         }
         return received;
+    }
+
+    @Test
+    void aClientOverThreeBrokersStartsOneZeroMqIoThreadForAllOfThem() {
+        List<MajordomoBroker> brokers = List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"),
+                broker("tcp://127.0.0.1:*"));
+        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
+        MajordomoWorker worker = echoWorker(endpoints);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+
+        MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
+            .timeout(Duration.ofSeconds(5)).build());
+        for (int i = 0; i < 9; i++) {
+            assertThat(text(client.request("echo", bytes("sync-" + i)))).isEqualTo("sync-" + i);
+            assertThat(text(client.requestAsync("echo", List.of(bytes("async-" + i))).join().get(0)))
+                .isEqualTo("async-" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> brokers.stream().allMatch((b) -> served(b, "echo") >= 6));
+        // JeroMQ names the I/O threads of every context "iothread-N": one context, one of them.
+        List<String> newIoThreads = Thread.getAllStackTraces().keySet().stream()
+            .filter((thread) -> !before.contains(thread))
+            .map(Thread::getName)
+            .filter((name) -> name.startsWith("iothread"))
+            .toList();
+        assertThat(newIoThreads).hasSize(1);
     }
 
     @Test
