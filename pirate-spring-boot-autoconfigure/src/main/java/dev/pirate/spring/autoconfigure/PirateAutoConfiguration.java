@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
@@ -230,7 +231,7 @@ public final class PirateAutoConfiguration {
         PirateClient pirateClient(PirateProperties properties, PayloadConverter converter,
                 PirateConnectionDetails connectionDetails, ObjectProvider<PirateListener> listeners,
                 ObjectProvider<PirateClientCustomizer> customizers, ObjectProvider<PirateClientInterceptor> interceptors,
-                ObjectProvider<InProcessContext> inProcess,
+                Optional<InProcessContext> inProcess,
                 @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
                 ObjectProvider<Executor> taskExecutor) {
             PirateProperties.Client client = properties.getClient();
@@ -282,7 +283,9 @@ public final class PirateAutoConfiguration {
                     .defaults(defaults)
                     .security(brokerSecurity)
                     .listener(listener);
-                InProcessContext shared = inProcess.getIfAvailable();
+                // Resolved as an argument, not looked up here: the client then depends on the shared
+                // context, so Spring closes the client (whose sockets live in it) before the context.
+                InProcessContext shared = inProcess.orElse(null);
                 if (shared != null && endpoints.stream().anyMatch(InProcessContext::serves)) {
                     builder.context(shared.context());
                 }

@@ -101,6 +101,11 @@ class PirateAutoConfigurationTests {
                 PirateClient client = context.getBean(PirateClient.class);
                 assertThat(client.majordomoClient().endpoint()).isEqualTo(InProcessContext.ENDPOINT);
                 assertThat(client.request("echo", "in process")).isEqualTo("in process");
+                // The client's sockets live in the shared context: Spring must close the client first,
+                // which it does for a bean that depends on the context.
+                String sharedContext = context.getBeanNamesForType(InProcessContext.class)[0];
+                assertThat(context.getBeanFactory().getDependentBeans(sharedContext))
+                    .contains(context.getBeanNamesForType(PirateClient.class)[0]);
                 // Remote peers still use TCP.
                 try (MajordomoClient remote = MajordomoClient.builder(broker.connectEndpoint())
                         .timeout(Duration.ofSeconds(5)).build()) {
