@@ -163,7 +163,9 @@ class CurveSecurityTest {
         }
         assertThat(this.events.count("brokerWorkerRegistered:payments")).as("the stranger never registered")
             .isEqualTo(1);
-        assertThat(workersOf(broker, "payments")).isEqualTo(1);
+        // A CURVE connection of the allowed worker that a loaded machine stalls is made again (and
+        // registered again); the broker never holds more than that one worker for the service.
+        await().atMost(WAIT).until(() -> workersOf(broker, "payments") == 1);
     }
 
     @Test
