@@ -47,12 +47,9 @@ if ((connections < 2 || connections % 2 != 0)); then
     exit 64
 fi
 
-jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
-if [[ -z "$jar" ]]; then
-    echo "Building the pirate CLI jar once..." >&2
-    (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli -am package -DskipTests)
-    jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
-fi
+# shellcheck source=lib/cli-jar.sh
+source "$ROOT/bench/lib/cli-jar.sh"
+jar=$(cli_jar)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-brokers.XXXXXX")
 started=()

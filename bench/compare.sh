@@ -78,14 +78,16 @@ spring_jar=$ROOT/pirate-benchmarks/target/benchmarks.jar
 spring_main=dev.pirate.benchmarks.springpath.SpringPathBenchmark
 rabbit_server_main=dev.pirate.benchmarks.rabbitmq.RabbitEchoServer
 rabbit_bench_main=dev.pirate.benchmarks.rabbitmq.RabbitRpcBench
-jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+# shellcheck source=lib/cli-jar.sh
+source "$ROOT/bench/lib/cli-jar.sh"
+jar=$(cli_jar_path)
 # The benchmarks jar may predate the Spring or the RabbitMQ comparison: asking their main classes
 # for help tells.
 if [[ -z "$jar" ]] || ! "$JAVA" -cp "$spring_jar" "$spring_main" --help > /dev/null 2>&1 \
         || ! "$JAVA" -cp "$spring_jar" "$rabbit_bench_main" --help > /dev/null 2>&1; then
     echo "Building the pirate CLI jar and the benchmarks jar once..." >&2
     (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli,pirate-benchmarks -am package -DskipTests)
-    jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
+    jar=$(cli_jar_path)
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-bench.XXXXXX")

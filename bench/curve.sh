@@ -37,12 +37,9 @@ warmup=2000
 # seconds on a busy machine, which the warm-up absorbs only if no attempt times out meanwhile.
 timeout=30s
 
-jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
-if [[ -z "$jar" ]]; then
-    echo "Building the pirate CLI jar once..." >&2
-    (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli -am package -DskipTests)
-    jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
-fi
+# shellcheck source=lib/cli-jar.sh
+source "$ROOT/bench/lib/cli-jar.sh"
+jar=$(cli_jar)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-curve.XXXXXX")
 started=()

@@ -43,7 +43,9 @@ if [[ -n "$broker_opts" ]]; then
 fi
 
 bench_jar=$ROOT/pirate-benchmarks/target/benchmarks.jar
-cli_jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+# shellcheck source=lib/cli-jar.sh
+source "$ROOT/bench/lib/cli-jar.sh"
+cli_jar=$(cli_jar_path)
 # Stale: a source or pom of the modules the jars hold is newer than the older of the two jars.
 stale=false
 if [[ -z "$cli_jar" || ! -f "$bench_jar" ]]; then
@@ -60,7 +62,7 @@ fi
 if $stale; then
     echo "Building the pirate CLI jar and the benchmarks jar..." >&2
     (cd "$ROOT" && ./mvnw -o -q -B -pl pirate-cli,pirate-benchmarks -am package -DskipTests)
-    cli_jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
+    cli_jar=$(cli_jar_path)
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pirate-faults.XXXXXX")

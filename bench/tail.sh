@@ -27,12 +27,14 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 
-jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+# shellcheck source=lib/cli-jar.sh
+source "$ROOT/bench/lib/cli-jar.sh"
+jar=$(cli_jar_path)
 bench_jar=$ROOT/pirate-benchmarks/target/benchmarks.jar
 if [[ -z "$jar" ]] || ! unzip -l "$bench_jar" 2>/dev/null | grep -q 'dev/pirate/benchmarks/BareMdpWorker.class'; then
     echo "Building the pirate CLI jar and the benchmarks jar once..." >&2
     (cd "$ROOT" && ./mvnw -q -B -pl pirate-cli,pirate-benchmarks -am package -DskipTests)
-    jar=$(ls "$ROOT"/pirate-cli/target/pirate-cli-*.jar | grep -v '/original-' | head -n 1)
+    jar=$(cli_jar_path)
 fi
 
 # Pairs: broker/worker.
