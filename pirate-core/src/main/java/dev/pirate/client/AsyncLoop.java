@@ -87,8 +87,8 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
     /** Exchanges taken from the queue and not yet complete, with their target; loop thread only. */
     private final Map<Exchange, String> inFlight = new IdentityHashMap<>();
 
-    /** Set when the broker's connection was lost; the loop gives up the attempts sent before. */
-    private volatile boolean connectionLost;
+    /** The engine's connection epoch the loop last acted on; loop thread only. */
+    private int seenConnectionEpoch;
 
     /** Set by {@link #close()}; the loop re-reads it after every wake-up. */
     private volatile boolean closing;
@@ -102,6 +102,7 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
     AsyncLoop(ClientEngine engine, String threadName) {
         this.engine = engine;
         this.threadName = threadName;
+        this.seenConnectionEpoch = engine.connectionEpoch();
         this.frames = engine.newFrameBuffer();
         try {
             this.pipe = Pipe.open();
@@ -171,9 +172,8 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
         wakeUp();
     }
 
-    /** Told by the engine that the broker's connection was lost. */
+    /** Told by the engine that the broker's connection was lost (its epoch has moved on). */
     void connectionLost() {
-        this.connectionLost = true;
         wakeUp();
     }
 
@@ -243,8 +243,9 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
             }
         }
         takeSubmitted();
-        if (this.connectionLost) {
-            this.connectionLost = false;
+        int epoch = this.engine.connectionEpoch();
+        if (epoch != this.seenConnectionEpoch) {
+            this.seenConnectionEpoch = epoch;
             giveUpLostAttempts();
         }
         expireDeadlines();
@@ -260,9 +261,8 @@ final class AsyncLoop implements SocketPool, AutoCloseable {
                 continue;
             }
             try {
-                if (exchange.onConnectionLost()) {
-                    finished(exchange);
-                }
+                exchange.onConnectionLost();
+                finished(exchange);
             }
             catch (RuntimeException ex) {
                 failOne(exchange, ex);

@@ -234,7 +234,8 @@ final class ClientEngine implements SocketPool, AutoCloseable {
                     done = exchange.onMessage(frames);
                 }
                 else if (exchange.isAttemptLost()) {
-                    done = exchange.onConnectionLost();
+                    exchange.onConnectionLost();
+                    done = true;
                 }
                 else if (System.nanoTime() - exchange.deadlineNanos() >= 0) {
                     done = exchange.onTimeout();

@@ -211,17 +211,15 @@ final class Exchange {
      * Gives the current wait up at once because the broker's connection was lost, as if it had timed
      * out with no attempt left: only a client over several brokers watches its connections, and its
      * exchanges make one attempt each, so the call moves on to another broker now instead of after a
-     * timeout and a probe that cannot be answered.
-     * @return {@code true}: the exchange is complete
+     * timeout and a probe that cannot be answered. The exchange is complete afterwards.
      */
-    boolean onConnectionLost() {
+    void onConnectionLost() {
         if (this.socket != null) {
             this.sockets.discard(this.socket);
             this.socket = null;
         }
         this.negotiating = false;
         giveUp();
-        return true;
     }
 
     /** A wait never outlasts a deadline the caller set. */

@@ -47,6 +47,10 @@ class MultiBrokerClientTest {
         return this.resources.track(broker);
     }
 
+    private List<MajordomoBroker> threeBrokers() {
+        return List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"));
+    }
+
     private MajordomoWorker echoWorker(List<String> endpoints) {
         MajordomoWorker worker = MajordomoWorker.builder(endpoints.get(0), "echo", (body) -> body)
             .endpoints(endpoints)
@@ -66,8 +70,7 @@ class MultiBrokerClientTest {
 
     @Test
     void spreadsRequestsOverEveryBrokerAndKeepsOneListenerEventPerCall() {
-        List<MajordomoBroker> brokers = List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"),
-                broker("tcp://127.0.0.1:*"));
+        List<MajordomoBroker> brokers = threeBrokers();
         List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
         MajordomoWorker worker = echoWorker(endpoints);
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
@@ -179,8 +182,7 @@ class MultiBrokerClientTest {
      */
     @Test
     void aForeignWorkerOnOneBrokerAndAForeignClientOnAnotherKeepWorking() {
-        List<MajordomoBroker> brokers = List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"),
-                broker("tcp://127.0.0.1:*"));
+        List<MajordomoBroker> brokers = threeBrokers();
         List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
         MajordomoWorker worker = echoWorker(endpoints);
         this.resources.track(PythonPeer.startReady("mdp_worker.py", "--connect", endpoints.get(1), "--service", "py",
@@ -267,8 +269,7 @@ class MultiBrokerClientTest {
 
     @Test
     void aClientOverThreeBrokersStartsOneZeroMqIoThreadForAllOfThem() {
-        List<MajordomoBroker> brokers = List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"),
-                broker("tcp://127.0.0.1:*"));
+        List<MajordomoBroker> brokers = threeBrokers();
         List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
         MajordomoWorker worker = echoWorker(endpoints);
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);

@@ -23,12 +23,6 @@ public final class RecordingListener implements PirateListener {
         return (value != null) ? value.get() : 0;
     }
 
-    /** Every count so far, for an assertion's description. */
-    @Override
-    public String toString() {
-        return new java.util.TreeMap<>(this.counts).toString();
-    }
-
     @Override
     public void clientRequestCompleted(String service, ClientOutcome outcome, long nanos) {
         record("clientRequestCompleted:" + service + ":" + outcome.tag());
