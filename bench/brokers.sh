@@ -3,17 +3,21 @@
 # client load (threads of Lazy Pirate calls, `pirate bench`), each process in its own JVM on
 # loopback. With two brokers the worker registers with both (--connect A,B) and the bench spreads
 # its requests over both (--connect A,B); --pipeline uses the pipelined client (one socket to
-# every broker) instead of threads. Prints one JSON line per setup, best of --runs, with where the
-# machine went per request during the measured seconds: CPU microseconds of the brokers together and
-# of the worker, and context switches of the brokers' threads.
+# every broker) instead of threads. Rounds alternate one broker and two, so that whatever else the
+# machine does hits both alike; each round's line goes to stderr. Prints one JSON line per setup:
+# its best run, the median throughput of its runs, and where the machine went per request during
+# the best run's measured seconds: CPU microseconds of the brokers together (and of their ZeroMQ
+# I/O threads alone), of the worker and of the whole machine (client included), and context
+# switches of the brokers' threads.
 #
 #   bench/brokers.sh [--connections 4] [--in-flight 32] [--seconds 8] [--runs 3] [--pipeline]
-#                    [--prefetch N] [--warmup REQUESTS]
+#                    [--prefetch N] [--warmup REQUESTS] [--control]
 #
 # --connections is the worker's total: with two brokers it opens half of them to each. --prefetch
 # gives every worker connection that much PX/1 credit (one connection per broker, handling inline).
 # --warmup (default 2000) requests are sent before measuring; make it a few seconds' worth so that
-# every JVM (each broker's too) has compiled its hot code before the measured phase.
+# every JVM (each broker's too) has compiled its hot code before the measured phase. --control
+# compares one broker with one broker (A/A): how far two identical setups differ on this machine.
 # On a machine with fewer cores than processes the figures measure the machine more than the
 # brokers; say so next to them.
 set -euo pipefail
@@ -27,6 +31,7 @@ seconds=8
 runs=3
 warmup=2000
 prefetch=1
+control=false
 client=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -37,7 +42,8 @@ while [[ $# -gt 0 ]]; do
         --pipeline) client=(--pipeline) ;;
         --prefetch) prefetch=$2; shift ;;
         --warmup) warmup=$2; shift ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --control) control=true ;;
+        -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option: $1 (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -105,38 +111,58 @@ run() {
     until grep -q '^measuring ' "$work/bench.err" 2>/dev/null || ! kill -0 "$bench_pid" 2>/dev/null; do
         sleep 0.05
     done
-    local broker_cpu worker_cpu broker_switches
+    local broker_cpu broker_io_cpu worker_cpu broker_switches machine_cpu
+    machine_cpu=$(machine_micros)
     broker_cpu=$(cpu_micros "${broker_pids[@]}")
+    broker_io_cpu=$(thread_cpu_micros iothread- "${broker_pids[@]}")
     worker_cpu=$(cpu_micros "$worker_pid")
     broker_switches=$(switches "${broker_pids[@]}")
     wait "$bench_pid" || { cat "$work/bench.err" >&2; stop_all; return 1; }
     broker_cpu=$(($(cpu_micros "${broker_pids[@]}") - broker_cpu))
+    broker_io_cpu=$(($(thread_cpu_micros iothread- "${broker_pids[@]}") - broker_io_cpu))
     worker_cpu=$(($(cpu_micros "$worker_pid") - worker_cpu))
     broker_switches=$(($(switches "${broker_pids[@]}") - broker_switches))
+    machine_cpu=$(($(machine_micros) - machine_cpu))
     stop_all
     local line requests
     line=$(tail -n 1 "$work/bench.out")
     requests=$(field "$line" requests)
-    awk -v line="$line" -v r="$requests" -v b="$broker_cpu" -v w="$worker_cpu" -v s="$broker_switches" 'BEGIN {
+    awk -v line="$line" -v r="$requests" -v b="$broker_cpu" -v w="$worker_cpu" -v s="$broker_switches" -v m="$machine_cpu" -v io="$broker_io_cpu" 'BEGIN {
         sub(/}$/, "", line)
-        printf "%s,\"broker_cpu_us_per_req\":%.1f,\"worker_cpu_us_per_req\":%.1f,\"broker_switches_per_req\":%.2f}\n",
-            line, b / r, w / r, s / r
+        printf "%s,\"broker_cpu_us_per_req\":%.1f,\"broker_io_cpu_us_per_req\":%.1f,\"worker_cpu_us_per_req\":%.1f,\"machine_cpu_us_per_req\":%.1f,\"broker_switches_per_req\":%.2f}\n",
+            line, b / r, io / r, w / r, m / r, s / r
     }'
 }
 
 
-for brokers in 1 2; do
-    results=""
-    for ((r = 1; r <= runs; r++)); do
+# Rounds alternate the setups, so that whatever else the machine does hits them alike. With
+# --control the second setup is one broker again: how far two identical setups differ here.
+setups=(1 2)
+if [[ "$control" == true ]]; then
+    setups=(1 1)
+fi
+results=("" "")
+for ((r = 1; r <= runs; r++)); do
+    for s in 0 1; do
         # A run that fails (a request without a reply within --timeout) is reported and left out.
-        if line=$(run "$brokers"); then
-            results+="$line"$'\n'
+        if line=$(run "${setups[$s]}"); then
+            results[$s]+="$line"$'\n'
+            echo "round $r brokers=${setups[$s]} $line" >&2
         else
-            echo "brokers=$brokers: a run failed" >&2
+            echo "brokers=${setups[$s]}: a run failed" >&2
         fi
     done
-    line=$(printf '%s' "$results" | awk -F'"throughput":' 'NF > 1 { split($2, a, ","); print a[1], $0 }' \
+done
+# Per setup: its best run's line, with the median throughput of all its runs added.
+for s in 0 1; do
+    label="brokers=${setups[$s]}"
+    if [[ "$control" == true && $s == 1 ]]; then
+        label="brokers=1 (control)"
+    fi
+    throughputs=$(printf '%s' "${results[$s]}" | awk -F'"throughput":' 'NF > 1 { split($2, a, ","); print a[1] }')
+    line=$(printf '%s' "${results[$s]}" | awk -F'"throughput":' 'NF > 1 { split($2, a, ","); print a[1], $0 }' \
         | sort -g | tail -n 1 | cut -d' ' -f2-)
-    echo "brokers=$brokers $line"
+    # shellcheck disable=SC2086
+    echo "$label ${line%\}},\"median_throughput\":$(median $throughputs)}"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc)"

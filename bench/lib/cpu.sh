@@ -28,3 +28,24 @@ switches() {
     done
     echo "$total"
 }
+
+# machine_micros: CPU time the whole machine has spent busy so far (user, nice, system, irq, softirq
+# of every core), in microseconds: with it, a setup's cost per request includes the client's.
+machine_micros() {
+    awk -v hz="$CLOCK_TICKS" '/^cpu / { printf "%.0f\n", ($2 + $3 + $4 + $7 + $8) * 1000000 / hz }' /proc/stat
+}
+
+# thread_cpu_micros PREFIX PID...: user + system CPU time so far of the processes' threads whose name
+# starts with PREFIX (for example iothread- for ZeroMQ's I/O threads), in microseconds.
+thread_cpu_micros() {
+    local prefix=$1 pid task total=0 used
+    shift
+    for pid in "$@"; do
+        for task in /proc/"$pid"/task/*; do
+            [[ "$(cat "$task/comm" 2>/dev/null)" == "$prefix"* ]] || continue
+            used=$(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null || echo 0)
+            total=$((total + used))
+        done
+    done
+    echo $((total * 1000000 / CLOCK_TICKS))
+}
