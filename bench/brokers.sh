@@ -7,8 +7,8 @@
 # machine does hits both alike; each round's line goes to stderr. Prints one JSON line per setup:
 # its best run, the median throughput of its runs, and where the machine went per request during
 # the best run's measured seconds: CPU microseconds of the brokers together (and of their ZeroMQ
-# I/O threads alone), of the worker and of the whole machine (client included), and context
-# switches of the brokers' threads.
+# I/O threads alone), of the worker and of the whole machine (client included), context switches
+# of the brokers' threads, and the share of the time a hypervisor took for other guests (steal).
 #
 #   bench/brokers.sh [--connections 4] [--in-flight 32] [--seconds 8] [--runs 3] [--pipeline]
 #                    [--prefetch N] [--warmup REQUESTS] [--control]
@@ -111,8 +111,9 @@ run() {
     until grep -q '^measuring ' "$work/bench.err" 2>/dev/null || ! kill -0 "$bench_pid" 2>/dev/null; do
         sleep 0.05
     done
-    local broker_cpu broker_io_cpu worker_cpu broker_switches machine_cpu
+    local broker_cpu broker_io_cpu worker_cpu broker_switches machine_cpu steal_before steal_after
     machine_cpu=$(machine_micros)
+    steal_before=$(machine_steal)
     broker_cpu=$(cpu_micros "${broker_pids[@]}")
     broker_io_cpu=$(thread_cpu_micros iothread- "${broker_pids[@]}")
     worker_cpu=$(cpu_micros "$worker_pid")
@@ -123,14 +124,16 @@ run() {
     worker_cpu=$(($(cpu_micros "$worker_pid") - worker_cpu))
     broker_switches=$(($(switches "${broker_pids[@]}") - broker_switches))
     machine_cpu=$(($(machine_micros) - machine_cpu))
+    steal_after=$(machine_steal)
     stop_all
     local line requests
     line=$(tail -n 1 "$work/bench.out")
     requests=$(field "$line" requests)
-    awk -v line="$line" -v r="$requests" -v b="$broker_cpu" -v w="$worker_cpu" -v s="$broker_switches" -v m="$machine_cpu" -v io="$broker_io_cpu" 'BEGIN {
+    awk -v line="$line" -v r="$requests" -v b="$broker_cpu" -v w="$worker_cpu" -v s="$broker_switches" -v m="$machine_cpu" -v io="$broker_io_cpu" -v steal="$steal_before $steal_after" 'BEGIN {
+        split(steal, t, " ")
         sub(/}$/, "", line)
-        printf "%s,\"broker_cpu_us_per_req\":%.1f,\"broker_io_cpu_us_per_req\":%.1f,\"worker_cpu_us_per_req\":%.1f,\"machine_cpu_us_per_req\":%.1f,\"broker_switches_per_req\":%.2f}\n",
-            line, b / r, io / r, w / r, m / r, s / r
+        printf "%s,\"broker_cpu_us_per_req\":%.1f,\"broker_io_cpu_us_per_req\":%.1f,\"worker_cpu_us_per_req\":%.1f,\"machine_cpu_us_per_req\":%.1f,\"broker_switches_per_req\":%.2f,\"steal_pct\":%.1f}\n",
+            line, b / r, io / r, w / r, m / r, s / r, (t[4] > t[2]) ? 100 * (t[3] - t[1]) / (t[4] - t[2]) : 0
     }'
 }
 

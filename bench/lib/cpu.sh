@@ -49,3 +49,10 @@ thread_cpu_micros() {
     done
     echo $((total * 1000000 / CLOCK_TICKS))
 }
+
+# machine_steal: "STEAL TOTAL" clock ticks of the whole machine so far; between two readings, the
+# share of time a hypervisor gave to others (a virtual machine's noisy neighbours, which make
+# figures from such a machine vary from run to run).
+machine_steal() {
+    awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
