@@ -4,8 +4,6 @@ import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import zmq.Msg;
@@ -46,8 +44,13 @@ public final class InboundBudget implements MsgAllocator {
 
     private final AtomicLong framesDiscarded = new AtomicLong();
 
-    /** Charges of frames not yet read; a charge leaves the set exactly once, read or collected. */
-    private final Set<Refund> outstanding = ConcurrentHashMap.newKeySet();
+    /**
+     * Charges of frames not yet read, linked through the charges themselves (the list keeps them
+     * reachable, as a phantom reference must be to be enqueued); a charge leaves exactly once, read
+     * or collected. An intrusive list, not a concurrent set: adding and removing a charge allocates
+     * nothing and hashes nothing, and this runs for every frame the socket receives.
+     */
+    private final Refund outstanding = Refund.sentinel();
 
     private final ReferenceQueue<Msg> collected = new ReferenceQueue<>();
 
@@ -76,7 +79,7 @@ public final class InboundBudget implements MsgAllocator {
         if (total <= this.limitBytes || (size <= SMALL_FRAME_BYTES && total <= this.smallFrameLimitBytes)) {
             Frame frame = new Frame(size, this);
             frame.refund = new Refund(frame, charge, this.collected);
-            this.outstanding.add(frame.refund);
+            link(frame.refund);
             return frame;
         }
         this.reserved.addAndGet(-charge);
@@ -104,6 +107,20 @@ public final class InboundBudget implements MsgAllocator {
     }
 
     /**
+     * Returns how many frames are charged and neither read nor collected yet.
+     * @return the length of the outstanding list
+     */
+    int outstandingFrames() {
+        synchronized (this.outstanding) {
+            int count = 0;
+            for (Refund refund = this.outstanding.next; refund != this.outstanding; refund = refund.next) {
+                count++;
+            }
+            return count;
+        }
+    }
+
+    /**
      * Returns how many frames were decoded past the budget and dropped.
      * @return the count since the budget was made
      */
@@ -116,7 +133,7 @@ public final class InboundBudget implements MsgAllocator {
      * @param frame a received frame
      * @return {@code false} if the frame was decoded past its budget and holds no data
      */
-    static boolean release(Msg frame) {
+    public static boolean release(Msg frame) {
         if (frame instanceof Frame budgeted) {
             budgeted.budget.settle(budgeted.refund);
             return true;
@@ -129,10 +146,12 @@ public final class InboundBudget implements MsgAllocator {
     }
 
     private void settle(Refund refund) {
-        if (this.outstanding.remove(refund)) {
+        if (unlink(refund)) {
             this.reserved.addAndGet(-refund.charge);
         }
-        refund.clear();
+        // No clear(): out of the list, the charge is reachable only through its frame and dies with
+        // it, and a phantom reference that is itself unreachable is never enqueued. (clear() is a
+        // native call on Java 17, per frame.)
         reclaimCollected();
     }
 
@@ -141,9 +160,37 @@ public final class InboundBudget implements MsgAllocator {
         Reference<? extends Msg> gone;
         while ((gone = this.collected.poll()) != null) {
             Refund refund = (Refund) gone;
-            if (this.outstanding.remove(refund)) {
+            if (unlink(refund)) {
                 this.reserved.addAndGet(-refund.charge);
             }
+        }
+    }
+
+    // The I/O thread links and the owner's thread unlinks: a lock, held for a few field writes, is
+    // cheaper here than any lock-free structure that allows removal from the middle.
+    private void link(Refund refund) {
+        synchronized (this.outstanding) {
+            Refund last = this.outstanding.previous;
+            refund.previous = last;
+            refund.next = this.outstanding;
+            last.next = refund;
+            this.outstanding.previous = refund;
+        }
+    }
+
+    /** Takes a charge out of the list; {@code false} if it was out already (read twice, or read and collected). */
+    private boolean unlink(Refund refund) {
+        synchronized (this.outstanding) {
+            Refund before = refund.previous;
+            if (before == null) {
+                return false;
+            }
+            Refund after = refund.next;
+            before.next = after;
+            after.previous = before;
+            refund.previous = null;
+            refund.next = null;
+            return true;
         }
     }
 
@@ -171,14 +218,29 @@ public final class InboundBudget implements MsgAllocator {
         }
     }
 
-    /** A frame's charge, enqueued by the garbage collector if the frame is dropped unread. */
+    /**
+     * A frame's charge, enqueued by the garbage collector if the frame is dropped unread; while
+     * outstanding, a link of the budget's list (both links {@code null} once out of it).
+     */
     private static final class Refund extends PhantomReference<Msg> {
 
         private final long charge;
 
+        private Refund previous;
+
+        private Refund next;
+
         Refund(Msg frame, long charge, ReferenceQueue<Msg> queue) {
             super(frame, queue);
             this.charge = charge;
+        }
+
+        /** The list's head: refers to no frame, and an empty list links it to itself. */
+        static Refund sentinel() {
+            Refund head = new Refund(null, 0, null);
+            head.previous = head;
+            head.next = head;
+            return head;
         }
     }
 }

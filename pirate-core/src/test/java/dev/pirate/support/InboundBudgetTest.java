@@ -5,7 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,6 +73,53 @@ class InboundBudgetTest {
             InboundBudget.release(budget.allocate(10));
             return budget.reservedBytes() == 0;
         });
+    }
+
+    @Test
+    void framesReadInAnyOrderAreEachRefundedAndLeaveNothingOutstanding() {
+        InboundBudget budget = new InboundBudget(64 * MIB, MIB);
+        List<Msg> frames = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            frames.add(budget.allocate(i % 300));
+        }
+        assertThat(budget.outstandingFrames()).isEqualTo(1000);
+        Collections.shuffle(frames, new Random(42));
+        for (Msg frame : frames.subList(0, 500)) {
+            InboundBudget.release(frame);
+        }
+        assertThat(budget.outstandingFrames()).isEqualTo(500);
+        frames.forEach(InboundBudget::release);
+        assertThat(budget.outstandingFrames()).isZero();
+        assertThat(budget.reservedBytes()).isZero();
+    }
+
+    @Test
+    void framesChargedOnOneThreadAndReadOnAnotherAreAllRefunded() throws Exception {
+        // As on a socket: ZeroMQ's I/O thread allocates, the socket's owner reads.
+        InboundBudget budget = new InboundBudget(64 * MIB, MIB);
+        BlockingQueue<Msg> pipe = new ArrayBlockingQueue<>(1000);
+        int frames = 200_000;
+        Thread io = new Thread(() -> {
+            for (int i = 0; i < frames; i++) {
+                try {
+                    pipe.put(budget.allocate(i % 64));
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
+            }
+        }, "budget-test-io");
+        io.start();
+        int read = 0;
+        while (read < frames) {
+            Msg frame = pipe.poll(10, TimeUnit.SECONDS);
+            assertThat(frame).as("frame %d", read).isNotNull();
+            assertThat(InboundBudget.release(frame)).isTrue();
+            read++;
+        }
+        io.join(10_000);
+        assertThat(budget.outstandingFrames()).isZero();
+        assertThat(budget.reservedBytes()).isZero();
     }
 
     private static void allocateAndDrop(InboundBudget budget) {
