@@ -83,6 +83,11 @@ final class BrokerFailover implements Calls {
         return this.selector;
     }
 
+    /** The context of the engines' sockets: the one this client made, or the caller's. */
+    ZContext engineContext() {
+        return this.engines.get(0).context();
+    }
+
     List<String> endpoints() {
         return this.endpoints;
     }

@@ -170,6 +170,11 @@ public final class MajordomoClient implements AutoCloseable {
         return (this.failover != null) ? this.failover.failovers() : 0;
     }
 
+    /** The context the engines of a client over several brokers share; {@code null} with one broker. */
+    ZContext sharedEngineContext() {
+        return (this.failover != null) ? this.failover.engineContext() : null;
+    }
+
     /**
      * Tells whether one of several brokers is being skipped because attempts on it kept timing out.
      * @param endpoint one of {@link #endpoints()}

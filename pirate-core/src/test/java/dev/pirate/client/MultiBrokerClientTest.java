@@ -4,6 +4,7 @@ import static dev.pirate.testing.RawPeer.bytes;
 import static dev.pirate.testing.RawPeer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.protocol.PirateExtension;
@@ -290,6 +293,53 @@ class MultiBrokerClientTest {
             .filter((name) -> name.startsWith("iothread"))
             .toList();
         assertThat(newIoThreads).hasSize(1);
+    }
+
+    /**
+     * The ZeroMQ I/O thread that every broker's connection shares dies for real: a socket of the
+     * test's own on the client's context has an allocator that throws an Error, as an
+     * OutOfMemoryError would, while that thread decodes a frame for it. Every engine must be told:
+     * calls fail at once with the cause, on every broker, instead of waiting out timeouts on
+     * connections nobody serves.
+     */
+    @Test
+    void whenTheSharedZeroMqIoThreadDiesEveryCallFailsWithTheCause() {
+        List<MajordomoBroker> brokers = threeBrokers();
+        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
+        MajordomoWorker worker = echoWorker(endpoints);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
+        RecordingListener events = new RecordingListener();
+        MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
+            .timeout(Duration.ofMinutes(1)).listener(events).build());
+        assertThat(text(client.request("echo", bytes("before")))).isEqualTo("before");
+
+        ZContext shared = client.sharedEngineContext();
+        ZMQ.Socket victim = shared.createSocket(SocketType.PULL);
+        victim.setMsgAllocator((size) -> {
+            throw new OutOfMemoryError("test: the I/O thread dies decoding a frame");
+        });
+        int port = victim.bindToRandomPort("tcp://127.0.0.1");
+        try (ZContext other = new ZContext(1)) {
+            ZMQ.Socket push = other.createSocket(SocketType.PUSH);
+            push.setLinger(0);
+            push.connect("tcp://127.0.0.1:" + port);
+            push.send("boom");
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.countStartingWith("loopFailed:") >= 1);
+        }
+
+        // Each call would wait a minute on a connection no thread serves; it must fail at once.
+        for (int i = 0; i < 6; i++) {
+            assertThatThrownBy(() -> client.request("echo", bytes("after")))
+                .isInstanceOf(PirateException.class)
+                .hasMessageContaining("I/O thread died")
+                .hasMessageContaining("test: the I/O thread dies decoding a frame");
+            assertThat(client.requestAsync("echo", List.of(bytes("after"))))
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(PirateException.class);
+        }
+        assertThat(events.countStartingWith("loopFailed:")).as("one report per broker's engine").isEqualTo(3);
     }
 
     @Test

@@ -23,6 +23,12 @@ public final class RecordingListener implements PirateListener {
         return (value != null) ? value.get() : 0;
     }
 
+    /** Sums the events whose key starts with a prefix, e.g. {@code loopFailed:} for every component's. */
+    public long countStartingWith(String prefix) {
+        return this.counts.entrySet().stream().filter((entry) -> entry.getKey().startsWith(prefix))
+            .mapToLong((entry) -> entry.getValue().get()).sum();
+    }
+
     @Override
     public void clientRequestCompleted(String service, ClientOutcome outcome, long nanos) {
         record("clientRequestCompleted:" + service + ":" + outcome.tag());
