@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,6 +23,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -36,8 +45,11 @@ import dev.pirate.testing.PythonPeer;
  * every {@code pirate.*} property they set exists in the generated configuration metadata, and every
  * broker endpoint they list names a pod of a StatefulSet in the same directory.
  * <p>
- * No Kubernetes schema validator can be installed on the build machines without network access to
- * its releases, so the schema itself is not checked here.
+ * Each document is also read into Kubernetes' own object model (fabric8's, generated from the
+ * Kubernetes API's schema) for its apiVersion and kind, strictly: a value of the wrong type fails,
+ * and a field the schema does not have at that place (a misspelt {@code readinesProbe}, a probe put
+ * on the pod instead of the container), which the model would keep aside, fails too. What this cannot
+ * tell is what only a cluster decides (admission, defaults, quotas).
  */
 class KubernetesManifestsTests {
 
@@ -109,6 +121,84 @@ class KubernetesManifestsTests {
             if (probe.equals("livenessProbe")) {
                 // Never restart an application because a broker is away.
                 assertThat(action.get("path")).as(workload + " liveness").isEqualTo("/actuator/health/liveness");
+            }
+        }
+    }
+
+    @Test
+    void everyDocumentIsAValidKubernetesObjectOfItsKindWithNoFieldTheSchemaLacks() {
+        Map<String, Class<? extends HasMetadata>> kinds = Map.of("v1/ConfigMap", ConfigMap.class,
+                "v1/Service", Service.class, "apps/v1/Deployment", Deployment.class,
+                "apps/v1/StatefulSet", StatefulSet.class);
+        JsonMapper mapper = JsonMapper.builder().build();
+        for (Map<String, Object> document : this.documents) {
+            String type = document.get("apiVersion") + "/" + document.get("kind");
+            Class<? extends HasMetadata> model = kinds.get(type);
+            assertThat(model).as(name(document) + ": a kind these tests know (" + type + ")").isNotNull();
+            HasMetadata object = mapper.convertValue(document, model);
+            List<String> unknown = new ArrayList<>();
+            collectUnknownFields(object, type + " " + name(document), unknown, Collections.newSetFromMap(new IdentityHashMap<>()));
+            assertThat(unknown).as("fields the Kubernetes schema does not have there").isEmpty();
+        }
+    }
+
+    @Test
+    void theStrictReadingCatchesAMisspeltFieldAndAProbeInTheWrongPlace() {
+        JsonMapper mapper = JsonMapper.builder().build();
+        Map<String, Object> container = Map.of("name", "app", "image", "pirate:1",
+                "readinesProbe", Map.of("tcpSocket", Map.of("port", 8080)));
+        Map<String, Object> deployment = Map.of("apiVersion", "apps/v1", "kind", "Deployment",
+                "metadata", Map.of("name", "typo"),
+                "spec", Map.of("selector", Map.of("matchLabels", Map.of("app", "typo")),
+                        "template", Map.of("metadata", Map.of("labels", Map.of("app", "typo")),
+                                "spec", Map.of("containers", List.of(container),
+                                        "livenessProbe", Map.of("tcpSocket", Map.of("port", 8080))))));
+        List<String> unknown = new ArrayList<>();
+        collectUnknownFields(mapper.convertValue(deployment, Deployment.class), "typo", unknown,
+                Collections.newSetFromMap(new IdentityHashMap<>()));
+        assertThat(unknown).hasSize(2).anySatisfy((field) -> assertThat(field).endsWith("readinesProbe"))
+            .anySatisfy((field) -> assertThat(field).endsWith("livenessProbe"));
+    }
+
+    /**
+     * Walks a fabric8 model object: every field the document had that the schema lacks at that
+     * place is in some object's additional properties.
+     */
+    private static void collectUnknownFields(Object node, String path, List<String> unknown, Set<Object> seen) {
+        if (node == null || !seen.add(node)) {
+            return;
+        }
+        if (node instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                collectUnknownFields(item, path + "[" + i++ + "]", unknown, seen);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> entries) {
+            entries.forEach((key, value) -> collectUnknownFields(value, path + "." + key, unknown, seen));
+            return;
+        }
+        if (!node.getClass().getName().startsWith("io.fabric8.")) {
+            return;
+        }
+        for (Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object value;
+            try {
+                value = getter.invoke(node);
+            }
+            catch (ReflectiveOperationException ex) {
+                throw new IllegalStateException(getter.toString(), ex);
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                ((Map<?, ?>) value).keySet().forEach((field) -> unknown.add(path + "." + field));
+            }
+            else {
+                collectUnknownFields(value, path + "." + getter.getName().substring(3), unknown, seen);
             }
         }
     }
