@@ -54,6 +54,18 @@ class MultiBrokerClientTest {
         return List.of(broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"), broker("tcp://127.0.0.1:*"));
     }
 
+    /** Three brokers, and an echo worker registered with each of them (two connections each). */
+    private List<MajordomoBroker> threeBrokersServingEcho() {
+        List<MajordomoBroker> brokers = threeBrokers();
+        MajordomoWorker worker = echoWorker(endpointsOf(brokers));
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
+        return brokers;
+    }
+
+    private static List<String> endpointsOf(List<MajordomoBroker> brokers) {
+        return brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
+    }
+
     private MajordomoWorker echoWorker(List<String> endpoints) {
         MajordomoWorker worker = MajordomoWorker.builder(endpoints.get(0), "echo", (body) -> body)
             .endpoints(endpoints)
@@ -73,10 +85,8 @@ class MultiBrokerClientTest {
 
     @Test
     void spreadsRequestsOverEveryBrokerAndKeepsOneListenerEventPerCall() {
-        List<MajordomoBroker> brokers = threeBrokers();
-        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
-        MajordomoWorker worker = echoWorker(endpoints);
-        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
+        List<MajordomoBroker> brokers = threeBrokersServingEcho();
+        List<String> endpoints = endpointsOf(brokers);
         RecordingListener events = new RecordingListener();
         MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
             .timeout(Duration.ofSeconds(5)).listener(events).build());
@@ -186,7 +196,7 @@ class MultiBrokerClientTest {
     @Test
     void aForeignWorkerOnOneBrokerAndAForeignClientOnAnotherKeepWorking() {
         List<MajordomoBroker> brokers = threeBrokers();
-        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
+        List<String> endpoints = endpointsOf(brokers);
         MajordomoWorker worker = echoWorker(endpoints);
         this.resources.track(PythonPeer.startReady("mdp_worker.py", "--connect", endpoints.get(1), "--service", "py",
                 "--prefix", "py:", "--heartbeat-ms", "250"));
@@ -272,10 +282,8 @@ class MultiBrokerClientTest {
 
     @Test
     void aClientOverThreeBrokersStartsOneZeroMqIoThreadForAllOfThem() {
-        List<MajordomoBroker> brokers = threeBrokers();
-        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
-        MajordomoWorker worker = echoWorker(endpoints);
-        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
+        List<MajordomoBroker> brokers = threeBrokersServingEcho();
+        List<String> endpoints = endpointsOf(brokers);
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
 
         MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
@@ -304,10 +312,8 @@ class MultiBrokerClientTest {
      */
     @Test
     void whenTheSharedZeroMqIoThreadDiesEveryCallFailsWithTheCause() {
-        List<MajordomoBroker> brokers = threeBrokers();
-        List<String> endpoints = brokers.stream().map(MajordomoBroker::connectEndpoint).toList();
-        MajordomoWorker worker = echoWorker(endpoints);
-        await().atMost(Duration.ofSeconds(30)).until(() -> worker.registeredCount() == 6);
+        List<MajordomoBroker> brokers = threeBrokersServingEcho();
+        List<String> endpoints = endpointsOf(brokers);
         RecordingListener events = new RecordingListener();
         MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
             .timeout(Duration.ofMinutes(1)).listener(events).build());
