@@ -111,9 +111,8 @@ run() {
     until grep -q '^measuring ' "$work/bench.err" 2>/dev/null || ! kill -0 "$bench_pid" 2>/dev/null; do
         sleep 0.05
     done
-    local broker_cpu broker_io_cpu worker_cpu broker_switches machine_cpu steal_before steal_after
-    machine_cpu=$(machine_micros)
-    steal_before=$(machine_steal)
+    local broker_cpu broker_io_cpu worker_cpu broker_switches machine_before machine_after
+    machine_before=$(machine_ticks)
     broker_cpu=$(cpu_micros "${broker_pids[@]}")
     broker_io_cpu=$(thread_cpu_micros iothread- "${broker_pids[@]}")
     worker_cpu=$(cpu_micros "$worker_pid")
@@ -123,17 +122,18 @@ run() {
     broker_io_cpu=$(($(thread_cpu_micros iothread- "${broker_pids[@]}") - broker_io_cpu))
     worker_cpu=$(($(cpu_micros "$worker_pid") - worker_cpu))
     broker_switches=$(($(switches "${broker_pids[@]}") - broker_switches))
-    machine_cpu=$(($(machine_micros) - machine_cpu))
-    steal_after=$(machine_steal)
+    machine_after=$(machine_ticks)
     stop_all
     local line requests
     line=$(tail -n 1 "$work/bench.out")
     requests=$(field "$line" requests)
-    awk -v line="$line" -v r="$requests" -v b="$broker_cpu" -v w="$worker_cpu" -v s="$broker_switches" -v m="$machine_cpu" -v io="$broker_io_cpu" -v steal="$steal_before $steal_after" 'BEGIN {
-        split(steal, t, " ")
+    awk -v line="$line" -v r="$requests" -v b="$broker_cpu" -v w="$worker_cpu" -v s="$broker_switches" \
+        -v io="$broker_io_cpu" -v machine="$machine_before $machine_after" -v hz="$CLOCK_TICKS" 'BEGIN {
+        # machine: busy, steal and all ticks before, then after
+        split(machine, t, " ")
         sub(/}$/, "", line)
         printf "%s,\"broker_cpu_us_per_req\":%.1f,\"broker_io_cpu_us_per_req\":%.1f,\"worker_cpu_us_per_req\":%.1f,\"machine_cpu_us_per_req\":%.1f,\"broker_switches_per_req\":%.2f,\"steal_pct\":%.1f}\n",
-            line, b / r, io / r, w / r, m / r, s / r, (t[4] > t[2]) ? 100 * (t[3] - t[1]) / (t[4] - t[2]) : 0
+            line, b / r, io / r, w / r, (t[4] - t[1]) * 1000000 / hz / r, s / r, (t[6] > t[3]) ? 100 * (t[5] - t[2]) / (t[6] - t[3]) : 0
     }'
 }
 

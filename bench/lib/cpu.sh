@@ -29,10 +29,12 @@ switches() {
     echo "$total"
 }
 
-# machine_micros: CPU time the whole machine has spent busy so far (user, nice, system, irq, softirq
-# of every core), in microseconds: with it, a setup's cost per request includes the client's.
-machine_micros() {
-    awk -v hz="$CLOCK_TICKS" '/^cpu / { printf "%.0f\n", ($2 + $3 + $4 + $7 + $8) * 1000000 / hz }' /proc/stat
+# machine_ticks: "BUSY STEAL ALL" clock ticks of the whole machine so far: busy (user, nice, system,
+# irq, softirq of every core, so a setup's cost per request includes the client's), stolen (time a
+# hypervisor gave to other guests: a virtual machine's noisy neighbours, which make figures vary from
+# run to run) and all of it. Subtract two readings.
+machine_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }
 
 # thread_cpu_micros PREFIX PID...: user + system CPU time so far of the processes' threads whose name
@@ -48,11 +50,4 @@ thread_cpu_micros() {
         done
     done
     echo $((total * 1000000 / CLOCK_TICKS))
-}
-
-# machine_steal: "STEAL TOTAL" clock ticks of the whole machine so far; between two readings, the
-# share of time a hypervisor gave to others (a virtual machine's noisy neighbours, which make
-# figures from such a machine vary from run to run).
-machine_steal() {
-    awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }

@@ -24,6 +24,7 @@ import org.zeromq.ZMQ;
 
 import dev.pirate.broker.MajordomoBroker;
 import dev.pirate.protocol.PirateExtension;
+import dev.pirate.support.Sockets;
 import dev.pirate.testing.PythonPeer;
 import dev.pirate.testing.RawPeer;
 import dev.pirate.testing.RawPxBroker;
@@ -312,22 +313,22 @@ class MultiBrokerClientTest {
      */
     @Test
     void whenTheSharedZeroMqIoThreadDiesEveryCallFailsWithTheCause() {
-        List<MajordomoBroker> brokers = threeBrokersServingEcho();
-        List<String> endpoints = endpointsOf(brokers);
+        List<String> endpoints = endpointsOf(threeBrokersServingEcho());
         RecordingListener events = new RecordingListener();
         MajordomoClient client = this.resources.track(MajordomoClient.builder(endpoints)
             .timeout(Duration.ofMinutes(1)).listener(events).build());
         assertThat(text(client.request("echo", bytes("before")))).isEqualTo("before");
 
         ZContext shared = client.sharedEngineContext();
-        ZMQ.Socket victim = shared.createSocket(SocketType.PULL);
+        // Sockets.create: a short handshake limit on both ends, so a fresh connection that JeroMQ
+        // stalls before its greeting (Sockets.HANDSHAKE_MILLIS) is made again within a second.
+        ZMQ.Socket victim = Sockets.create(shared, SocketType.PULL);
         victim.setMsgAllocator((size) -> {
             throw new OutOfMemoryError("test: the I/O thread dies decoding a frame");
         });
         int port = victim.bindToRandomPort("tcp://127.0.0.1");
         try (ZContext other = new ZContext(1)) {
-            ZMQ.Socket push = other.createSocket(SocketType.PUSH);
-            push.setLinger(0);
+            ZMQ.Socket push = Sockets.create(other, SocketType.PUSH);
             push.connect("tcp://127.0.0.1:" + port);
             push.send("boom");
             await().atMost(Duration.ofSeconds(30)).until(() -> events.countStartingWith("loopFailed:") >= 1);

@@ -13,8 +13,6 @@ import dev.pirate.protocol.Mdp;
  */
 public final class RawPxBroker {
 
-    private static final byte[] EMPTY = new byte[0];
-
     private RawPxBroker() {
     }
 
@@ -29,7 +27,7 @@ public final class RawPxBroker {
             return null;
         }
         if (service(message).equals("mmi.pirate")) {
-            router.send(message.get(0), EMPTY, Mdp.CLIENT_HEADER, bytes("mmi.pirate"), bytes("200"), bytes("PX1"));
+            router.send(message.get(0), Mdp.EMPTY, Mdp.CLIENT_HEADER, bytes("mmi.pirate"), bytes("200"), bytes("PX1"));
             return null;
         }
         return message;
@@ -42,6 +40,6 @@ public final class RawPxBroker {
 
     /** Replies to a request with one body frame. */
     public static void reply(RawPeer router, List<byte[]> request, String body) {
-        router.send(request.get(0), EMPTY, Mdp.CLIENT_HEADER, request.get(3), bytes(body));
+        router.send(request.get(0), Mdp.EMPTY, Mdp.CLIENT_HEADER, request.get(3), bytes(body));
     }
 }

@@ -32,7 +32,8 @@ final class ResultTable {
         return out.toString();
     }
 
-    private static String mib(long bytes) {
+    /** Bytes in MiB, rounded; {@code -} when the size could not be read. */
+    static String mib(long bytes) {
         return (bytes < 0) ? "-" : String.format(Locale.ROOT, "%.0f", bytes / 1048576.0);
     }
 }

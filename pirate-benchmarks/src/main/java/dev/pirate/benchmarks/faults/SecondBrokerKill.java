@@ -54,7 +54,7 @@ final class SecondBrokerKill implements Scenario {
                 + "client failovers: %d; RSS before / after, log lines, recovery and broker after are the surviving "
                 + "broker's (recovery probes it directly, and it never stopped serving); the killed broker had "
                 + "%s MiB RSS at the start of the traffic and printed %d log lines", sentAtKill, skipped,
-                client.failovers(), mib(victimRss), victim.log().linesFrom(victimLogMark, victim.log().size())));
+                client.failovers(), ResultTable.mib(victimRss), victim.log().linesFrom(victimLogMark, victim.log().size())));
         f.note("worker reconnects (every try to the dead broker counts): %d", f.reconnects("work-"));
     }
 
@@ -68,9 +68,5 @@ final class SecondBrokerKill implements Scenario {
         double seconds = (System.nanoTime() - killedNanos) / 1e9;
         return client.isBrokerSkipped(endpoint) ? String.format(Locale.ROOT, "%.2f s after the kill", seconds)
                 : String.format(Locale.ROOT, "not within %.0f s of the kill", seconds);
-    }
-
-    private static String mib(long bytes) {
-        return (bytes < 0) ? "?" : String.format(Locale.ROOT, "%.0f", bytes / 1048576.0);
     }
 }
